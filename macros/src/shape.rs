@@ -1,0 +1,162 @@
+//! What a function returns, read from its declared return type: a plain value, or a future,
+//! stream or iterator whose completion the span must wait for (boxed or not, bare or inside
+//! a `Result`). The syntax is all a macro can see; the `stream` option settles the rest.
+
+use syn::visit_mut::{self, VisitMut};
+use syn::{GenericArgument, PathArguments, ReturnType, Type, TypeParamBound};
+
+/// What the span follows after the function body returns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Follow {
+    /// Nothing: the span ends with the call (or, for an `async fn`, its future).
+    Value,
+    /// A future, ending with its output.
+    Future,
+    /// A stream, ending after its last item.
+    Stream,
+    /// An iterator, ending after its last item.
+    Iterator,
+}
+
+/// How the followed value is held.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Holder {
+    /// Returned as is (`impl Stream`).
+    Bare,
+    /// Returned in a `Pin<Box<dyn ..>>` (`BoxStream`, `Pin<Box<dyn Future>>`).
+    PinBox,
+    /// Returned in a `Box<dyn ..>` (iterators).
+    Box,
+}
+
+/// The shape of a return type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shape {
+    pub follow: Follow,
+    pub holder: Holder,
+    /// The followed value is the `Ok` of a `Result`.
+    pub in_result: bool,
+    /// The function returns `()`.
+    pub unit: bool,
+}
+
+impl Shape {
+    const VALUE: Shape = Shape { follow: Follow::Value, holder: Holder::Bare, in_result: false, unit: false };
+
+    pub fn of(output: &ReturnType) -> Shape {
+        match output {
+            ReturnType::Default => Shape { unit: true, ..Shape::VALUE },
+            ReturnType::Type(_, ty) => match &**ty {
+                Type::Tuple(tuple) if tuple.elems.is_empty() => Shape { unit: true, ..Shape::VALUE },
+                ty => classify(ty),
+            },
+        }
+    }
+
+    pub fn is_stream(self) -> bool {
+        self.follow == Follow::Stream
+    }
+}
+
+fn classify(ty: &Type) -> Shape {
+    match ty {
+        Type::Paren(inner) => classify(&inner.elem),
+        Type::Group(inner) => classify(&inner.elem),
+        Type::ImplTrait(imp) => bare(follow_of_bounds(imp.bounds.iter())),
+        Type::Path(path) => {
+            let Some(last) = path.path.segments.last() else { return Shape::VALUE };
+            let name = last.ident.to_string();
+            match name.as_str() {
+                "BoxStream" | "LocalBoxStream" => boxed(Follow::Stream, Holder::PinBox),
+                "BoxFuture" | "LocalBoxFuture" => boxed(Follow::Future, Holder::PinBox),
+                "Pin" => match first_type_argument(&last.arguments).and_then(boxed_dyn) {
+                    Some(follow) => boxed(follow, Holder::PinBox),
+                    None => Shape::VALUE,
+                },
+                "Box" => match boxed_dyn_inner(&last.arguments) {
+                    Some(Follow::Iterator) => boxed(Follow::Iterator, Holder::Box),
+                    _ => Shape::VALUE,
+                },
+                "Result" => match first_type_argument(&last.arguments).map(classify) {
+                    Some(inner) if matches!(inner.follow, Follow::Stream | Follow::Iterator) => {
+                        Shape { in_result: true, ..inner }
+                    }
+                    _ => Shape::VALUE,
+                },
+                _ => Shape::VALUE,
+            }
+        }
+        _ => Shape::VALUE,
+    }
+}
+
+fn bare(follow: Follow) -> Shape {
+    Shape { follow, ..Shape::VALUE }
+}
+
+fn boxed(follow: Follow, holder: Holder) -> Shape {
+    Shape { follow, holder, ..Shape::VALUE }
+}
+
+fn follow_of_bounds<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>) -> Follow {
+    for bound in bounds {
+        if let TypeParamBound::Trait(bound) = bound {
+            if let Some(last) = bound.path.segments.last() {
+                match last.ident.to_string().as_str() {
+                    "Stream" | "TryStream" | "FusedStream" => return Follow::Stream,
+                    "Iterator" | "DoubleEndedIterator" | "ExactSizeIterator" | "FusedIterator" => {
+                        return Follow::Iterator
+                    }
+                    "Future" => return Follow::Future,
+                    _ => {}
+                }
+            }
+        }
+    }
+    Follow::Value
+}
+
+fn first_type_argument(arguments: &PathArguments) -> Option<&Type> {
+    match arguments {
+        PathArguments::AngleBracketed(args) => args.args.iter().find_map(|arg| match arg {
+            GenericArgument::Type(ty) => Some(ty),
+            _ => None,
+        }),
+        _ => None,
+    }
+}
+
+/// `Box<dyn Stream ..>` inside a `Pin`.
+fn boxed_dyn(ty: &Type) -> Option<Follow> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    (last.ident == "Box").then(|| boxed_dyn_inner(&last.arguments)).flatten()
+}
+
+/// The followed kind of the `dyn` type in `Box<dyn ..>`'s arguments.
+fn boxed_dyn_inner(arguments: &PathArguments) -> Option<Follow> {
+    match first_type_argument(arguments)? {
+        Type::TraitObject(object) => match follow_of_bounds(object.bounds.iter()) {
+            Follow::Value => None,
+            follow => Some(follow),
+        },
+        _ => None,
+    }
+}
+
+/// The return type with every `impl Trait` replaced by `_`, usable as a `let` annotation.
+pub fn annotation(ty: &Type) -> Type {
+    struct Erase;
+    impl VisitMut for Erase {
+        fn visit_type_mut(&mut self, ty: &mut Type) {
+            if let Type::ImplTrait(imp) = ty {
+                *ty = Type::Infer(syn::TypeInfer { underscore_token: syn::Token![_](imp.impl_token.span) });
+            } else {
+                visit_mut::visit_type_mut(self, ty);
+            }
+        }
+    }
+    let mut ty = ty.clone();
+    Erase.visit_type_mut(&mut ty);
+    ty
+}

@@ -1,0 +1,84 @@
+//! The one switch the hot path reads: is any span worth starting?
+//!
+//! A traced call first loads [`ACTIVE`]. It is `true` while a pipeline is installed and not
+//! switched off, or while at least one span collection scope (such as
+//! [`testing::capture`](crate::testing::capture)) is open. Everything else is derived from
+//! those inputs under a lock, so the hot path stays a single relaxed atomic load.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// Read on every traced call: `false` means call the function straight through.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+
+/// The inputs [`ACTIVE`] is derived from.
+struct Inputs {
+    installed: bool,
+    switched_off: bool,
+    open_scopes: usize,
+}
+
+static INPUTS: Mutex<Inputs> = Mutex::new(Inputs {
+    installed: false,
+    switched_off: false,
+    open_scopes: 0,
+});
+
+fn update(change: impl FnOnce(&mut Inputs)) {
+    let mut inputs = INPUTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    change(&mut inputs);
+    let active = (inputs.installed && !inputs.switched_off) || inputs.open_scopes > 0;
+    ACTIVE.store(active, Ordering::Release);
+}
+
+/// `true` when a traced call should try to start a span.
+#[inline(always)]
+pub(crate) fn is_active() -> bool {
+    ACTIVE.load(Ordering::Relaxed)
+}
+
+/// Marks a pipeline as installed (or removed) for the whole process.
+pub(crate) fn set_installed(installed: bool) {
+    update(|inputs| inputs.installed = installed);
+}
+
+/// Switches tracing off or back on at run time, without touching the installed pipeline.
+///
+/// While switched off, every traced call runs the function straight through: one atomic
+/// load, no span, no serialization, no allocation. Span collection scopes
+/// ([`testing::capture`](crate::testing::capture)) still record, since they were asked
+/// for explicitly.
+///
+/// ```
+/// agentrace::set_enabled(false);
+/// assert!(!agentrace::is_enabled());
+/// agentrace::set_enabled(true);
+/// ```
+pub fn set_enabled(enabled: bool) {
+    update(|inputs| inputs.switched_off = !enabled);
+}
+
+/// `true` unless tracing was switched off with [`set_enabled`].
+pub fn is_enabled() -> bool {
+    !INPUTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+        .switched_off
+}
+
+/// Keeps traced calls active while a collection scope is open.
+#[must_use]
+pub(crate) struct ScopeHold(());
+
+impl ScopeHold {
+    pub(crate) fn open() -> Self {
+        update(|inputs| inputs.open_scopes += 1);
+        ScopeHold(())
+    }
+}
+
+impl Drop for ScopeHold {
+    fn drop(&mut self) {
+        update(|inputs| inputs.open_scopes -= 1);
+    }
+}

@@ -1,0 +1,178 @@
+//! Where spans go: the tracer that traced calls use, and the processor every agentrace
+//! pipeline runs, which hands spans to open collection scopes before passing them on.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use opentelemetry::trace::TracerProvider as _;
+use opentelemetry::{Context, InstrumentationScope};
+use opentelemetry_sdk::error::OTelSdkResult;
+use opentelemetry_sdk::trace::{
+    Sampler, SdkTracer, SdkTracerProvider, Span, SpanData, SpanProcessor,
+};
+use opentelemetry_sdk::Resource;
+
+use crate::collect::{self, CollectorHandle};
+
+/// The instrumentation scope name of every span agentrace starts.
+pub const INSTRUMENTATION_NAME: &str = "agentrace";
+
+/// A span processor that delivers spans to open collection scopes
+/// ([`collect_spans`](crate::collect_spans), [`testing::capture`](crate::testing::capture)),
+/// then passes each span on to the processor it wraps, if any.
+///
+/// Every pipeline agentrace builds has exactly one of these. An application that builds its
+/// own `SdkTracerProvider` adds one, wrapping its exporting processor, so that collection
+/// scopes see its spans:
+///
+/// ```
+/// use agentrace::CollectingProcessor;
+/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
+///
+/// let exporter = InMemorySpanExporter::default();
+/// let provider = SdkTracerProvider::builder()
+///     .with_span_processor(CollectingProcessor::wrapping(SimpleSpanProcessor::new(exporter)))
+///     .build();
+/// # drop(provider);
+/// ```
+#[derive(Debug, Default)]
+pub struct CollectingProcessor {
+    next: Option<Box<dyn SpanProcessor>>,
+    resource: Option<Resource>,
+}
+
+impl CollectingProcessor {
+    /// A processor that only delivers spans to collection scopes.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A processor that delivers spans to collection scopes, then to `next`.
+    pub fn wrapping(next: impl SpanProcessor + 'static) -> Self {
+        CollectingProcessor {
+            next: Some(Box::new(next)),
+            resource: None,
+        }
+    }
+}
+
+impl SpanProcessor for CollectingProcessor {
+    fn on_start(&self, span: &mut Span, parent: &Context) {
+        if let Some(CollectorHandle(collector)) = parent.get::<CollectorHandle>() {
+            use opentelemetry::trace::Span as _;
+            collect::register(span.span_context().span_id(), collector);
+        }
+        if let Some(next) = &self.next {
+            next.on_start(span, parent);
+        }
+    }
+
+    fn on_end(&self, span: SpanData) {
+        collect::deliver(&span, self.resource.as_ref());
+        if let Some(next) = &self.next {
+            next.on_end(span);
+        }
+    }
+
+    fn force_flush(&self) -> OTelSdkResult {
+        self.next.as_ref().map_or(Ok(()), |next| next.force_flush())
+    }
+
+    fn shutdown_with_timeout(&self, timeout: Duration) -> OTelSdkResult {
+        self.next
+            .as_ref()
+            .map_or(Ok(()), |next| next.shutdown_with_timeout(timeout))
+    }
+
+    fn set_resource(&mut self, resource: &Resource) {
+        self.resource = Some(resource.clone());
+        if let Some(next) = &mut self.next {
+            next.set_resource(resource);
+        }
+    }
+}
+
+/// The tracer of the pipeline installed for the whole process, if any.
+static INSTALLED: OnceLock<SdkTracer> = OnceLock::new();
+
+/// The tracer used by collection scopes when no pipeline is installed: it records every span
+/// and exports nothing.
+static SCOPES_ONLY: OnceLock<(SdkTracerProvider, SdkTracer)> = OnceLock::new();
+
+/// Makes `provider` the pipeline of every traced call in this process.
+///
+/// Use it when the application builds its own `SdkTracerProvider`. Wrap the provider's
+/// exporting processor in a [`CollectingProcessor`] so that collection scopes also see the
+/// spans. Only one pipeline can be installed per process.
+///
+/// ```
+/// use agentrace::CollectingProcessor;
+/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
+///
+/// #[agentrace::trace]
+/// fn work() -> u8 { 7 }
+///
+/// let exporter = InMemorySpanExporter::default();
+/// let provider = SdkTracerProvider::builder()
+///     .with_span_processor(CollectingProcessor::wrapping(SimpleSpanProcessor::new(exporter.clone())))
+///     .build();
+/// agentrace::install(&provider).unwrap();
+/// work();
+/// assert_eq!(exporter.get_finished_spans().unwrap()[0].name, "work");
+/// assert!(agentrace::install(&provider).is_err());
+/// ```
+pub fn install(provider: &SdkTracerProvider) -> Result<(), InstallError> {
+    INSTALLED
+        .set(tracer_of(provider))
+        .map_err(|_| InstallError::AlreadyInstalled)?;
+    crate::activation::set_installed(true);
+    Ok(())
+}
+
+/// Why a pipeline could not be installed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum InstallError {
+    /// A pipeline was installed already; a process has one.
+    AlreadyInstalled,
+}
+
+impl std::fmt::Display for InstallError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InstallError::AlreadyInstalled => {
+                f.write_str("an agentrace pipeline is already installed in this process")
+            }
+        }
+    }
+}
+
+impl std::error::Error for InstallError {}
+
+/// The tracer a traced call under `parent` should use, or `None` when nothing would record
+/// its span.
+#[inline]
+pub(crate) fn tracer_for(parent: &Context) -> Option<&'static SdkTracer> {
+    if let Some(tracer) = INSTALLED.get() {
+        return Some(tracer);
+    }
+    parent.get::<CollectorHandle>()?;
+    Some(&SCOPES_ONLY.get_or_init(scopes_only_pipeline).1)
+}
+
+fn scopes_only_pipeline() -> (SdkTracerProvider, SdkTracer) {
+    let provider = SdkTracerProvider::builder()
+        .with_sampler(Sampler::AlwaysOn)
+        .with_span_processor(CollectingProcessor::new())
+        .build();
+    let tracer = tracer_of(&provider);
+    (provider, tracer)
+}
+
+fn tracer_of(provider: &SdkTracerProvider) -> SdkTracer {
+    provider.tracer_with_scope(
+        InstrumentationScope::builder(INSTRUMENTATION_NAME)
+            .with_version(env!("CARGO_PKG_VERSION"))
+            .build(),
+    )
+}

@@ -1,0 +1,375 @@
+//! The life of one traced call's span: started by [`start`], filled at start by a
+//! [`Recorder`], ended exactly once by [`SpanGuard::finish_with`] or, if the call never
+//! completes, by the guard's `Drop` (status ERROR with `error.type` `cancelled` or `panic`).
+
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use opentelemetry::trace::{Span as _, SpanBuilder, Status, TraceContextExt, Tracer as _};
+use opentelemetry::{Context, ContextGuard, KeyValue, Value};
+use opentelemetry_sdk::trace::Span;
+
+use crate::kind::{OperationKind, SpanMeta};
+use crate::{activation, pipeline, semconv, settings, value};
+
+/// Room for the attributes a span gets at start, so that filling it does not reallocate.
+const START_ATTRIBUTES: usize = 10;
+
+/// Starts the span of a traced call, or returns `None` at the cost of one atomic load when
+/// tracing is off. `fill` runs only when the span records.
+#[inline(always)]
+pub fn start(meta: &'static SpanMeta, fill: impl FnOnce(&mut Recorder<'_>)) -> Option<SpanGuard> {
+    if !activation::is_active() {
+        return None;
+    }
+    start_active(meta, fill)
+}
+
+fn start_active(meta: &'static SpanMeta, fill: impl FnOnce(&mut Recorder<'_>)) -> Option<SpanGuard> {
+    let parent = Context::current();
+    let tracer = pipeline::tracer_for(&parent)?;
+    let mut builder = SpanBuilder::from_name(meta.name).with_kind(meta.kind.span_kind());
+    builder.attributes = Some(Vec::with_capacity(START_ATTRIBUTES));
+    let mut span = tracer.build_with_context(builder, &parent);
+    let recording = span.is_recording();
+    if recording {
+        let mut recorder = Recorder {
+            span: &mut span,
+            meta,
+            self_type: None,
+            subject_set: false,
+            input: Vec::new(),
+        };
+        fill(&mut recorder);
+        recorder.write_static_attributes();
+    }
+    Some(SpanGuard {
+        cx: parent.with_span(span),
+        recording,
+        ended: AtomicBool::new(false),
+        started: meta.streaming.then(Instant::now),
+        capture_output: meta.capture_output.unwrap_or_else(settings::capture_content),
+    })
+}
+
+/// Makes the span current on this thread until the returned guard is dropped.
+#[inline]
+pub fn attach(span: &Option<SpanGuard>) -> Option<ContextGuard> {
+    span.as_ref().map(SpanGuard::attach)
+}
+
+/// Ends the span with the outcome `handler` reads from the call's return value.
+#[inline]
+pub fn finish<T: ?Sized>(span: Option<SpanGuard>, value: &T, handler: impl FnOnce(&mut Outcome, &T)) {
+    if let Some(span) = span {
+        span.finish_with(|outcome| handler(outcome, value));
+    }
+}
+
+/// Writes what is known when a span starts: the dynamic parts given by the macro options
+/// and the captured arguments.
+pub struct Recorder<'a> {
+    span: &'a mut Span,
+    meta: &'static SpanMeta,
+    self_type: Option<&'static str>,
+    subject_set: bool,
+    input: Vec<u8>,
+}
+
+impl Recorder<'_> {
+    /// `true` when the arguments should be captured into `input.value`.
+    pub fn capture_input(&self) -> bool {
+        self.meta.capture_input.unwrap_or_else(settings::capture_content)
+    }
+
+    /// Records that the function is a method of `type_name`.
+    pub fn method_of(&mut self, type_name: &'static str) {
+        self.self_type = Some(type_name);
+    }
+
+    /// Captures one argument: `write` writes its JSON text.
+    pub fn input(&mut self, name: &str, write: impl FnOnce(&mut Vec<u8>)) {
+        self.input.push(if self.input.is_empty() { b'{' } else { b',' });
+        value::write_str(&mut self.input, name);
+        self.input.push(b':');
+        write(&mut self.input);
+    }
+
+    /// Sets the span's subject (model, agent name, tool name or format target) from a value
+    /// known only at run time, renaming the span `{operation} {subject}`.
+    pub fn subject(&mut self, subject: Option<Value>) {
+        let Some(subject) = subject else { return };
+        let text = subject.as_str();
+        if let Some(operation) = self.meta.operation {
+            self.span.update_name(format!("{operation} {text}"));
+        }
+        if let Some(key) = self.meta.kind.subject_attribute() {
+            self.span.set_attribute(KeyValue::new(key, subject));
+        }
+        self.subject_set = true;
+    }
+
+    /// Sets an attribute; `None` leaves it out.
+    pub fn attribute(&mut self, key: &'static str, value: Option<Value>) {
+        if let Some(value) = value {
+            self.span.set_attribute(KeyValue::new(key, value));
+        }
+    }
+
+    fn write_static_attributes(&mut self) {
+        let meta = self.meta;
+        let function = match self.self_type {
+            Some(type_name) => Value::from(format!("{type_name}::{}", meta.function_name)),
+            None => Value::from(meta.function),
+        };
+        self.span.set_attribute(KeyValue::new(semconv::CODE_FUNCTION_NAME, function));
+        self.span.set_attribute(KeyValue::new(
+            semconv::OPENINFERENCE_SPAN_KIND,
+            meta.kind.openinference_kind(),
+        ));
+        if let Some(operation) = meta.operation {
+            self.span.set_attribute(KeyValue::new(semconv::GEN_AI_OPERATION_NAME, operation));
+        }
+        if let Some(provider) = meta.provider {
+            self.span.set_attribute(KeyValue::new(semconv::GEN_AI_PROVIDER_NAME, provider));
+        }
+        if !self.subject_set {
+            self.write_default_subject();
+        }
+        if let Some(description) = meta.description {
+            let key = match meta.kind {
+                OperationKind::Tool => semconv::GEN_AI_TOOL_DESCRIPTION,
+                _ => semconv::GEN_AI_AGENT_DESCRIPTION,
+            };
+            self.span.set_attribute(KeyValue::new(key, description));
+        }
+        if !self.input.is_empty() {
+            self.input.push(b'}');
+            let input = value::into_string(std::mem::take(&mut self.input));
+            self.span.set_attribute(KeyValue::new(semconv::INPUT_VALUE, input));
+            self.span.set_attribute(KeyValue::new(semconv::INPUT_MIME_TYPE, semconv::MIME_JSON));
+        }
+    }
+
+    /// The subject known at compile time; without one, an agent method is named after its
+    /// `Self` type, and other agents and tools after their function.
+    fn write_default_subject(&mut self) {
+        let meta = self.meta;
+        let subject = match (meta.subject, meta.kind, self.self_type) {
+            (Some(subject), _, _) => subject,
+            (None, OperationKind::Agent, Some(type_name)) => {
+                let short = short_type_name(type_name);
+                self.span.update_name(format!("invoke_agent {short}"));
+                short
+            }
+            (None, OperationKind::Agent | OperationKind::Tool, _) => meta.function_name,
+            _ => return,
+        };
+        if let Some(key) = meta.kind.subject_attribute() {
+            self.span.set_attribute(KeyValue::new(key, subject));
+        }
+    }
+}
+
+/// `my_crate::agents::Planner<T>` becomes `Planner`.
+fn short_type_name(type_name: &'static str) -> &'static str {
+    let path = type_name.split('<').next().unwrap_or(type_name);
+    path.rsplit("::").next().unwrap_or(path)
+}
+
+/// An error as recorded on a span.
+#[derive(Debug)]
+pub struct ErrorInfo {
+    /// `error.type`.
+    pub class: Cow<'static, str>,
+    /// The status description and `exception.message`.
+    pub message: String,
+}
+
+/// What a call produced, read from its return value (or a stream's items) by the handler
+/// the macro generates.
+#[derive(Debug)]
+pub struct Outcome {
+    capture_output: bool,
+    sequence: bool,
+    output: Vec<u8>,
+    truncated: bool,
+    error: Option<ErrorInfo>,
+}
+
+impl Outcome {
+    fn new(capture_output: bool, sequence: bool) -> Self {
+        Outcome {
+            capture_output,
+            sequence,
+            output: Vec::new(),
+            truncated: false,
+            error: None,
+        }
+    }
+
+    /// `true` when the return value should be captured into `output.value`.
+    pub fn capture_output(&self) -> bool {
+        self.capture_output && !self.truncated
+    }
+
+    /// Captures the output: `write` writes its JSON text. For streams and iterators each call
+    /// adds one item to a JSON array, up to the configured cap.
+    pub fn output(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        if !self.sequence {
+            write(&mut self.output);
+            return;
+        }
+        let before = self.output.len();
+        self.output.push(if before == 0 { b'[' } else { b',' });
+        write(&mut self.output);
+        if self.output.len() + 1 > settings::max_stream_output_bytes() {
+            self.output.truncate(before);
+            self.truncated = true;
+        }
+    }
+
+    /// Records an error; the first one recorded is kept.
+    pub fn error(&mut self, class: Cow<'static, str>, message: String) {
+        if self.error.is_none() {
+            self.error = Some(ErrorInfo { class, message });
+        }
+    }
+
+    fn output_text(&mut self) -> Option<String> {
+        if self.sequence && self.capture_output {
+            if self.output.is_empty() {
+                self.output.push(b'[');
+            }
+            self.output.push(b']');
+        }
+        (!self.output.is_empty()).then(|| value::into_string(std::mem::take(&mut self.output)))
+    }
+}
+
+/// An open span of a traced call. Ends exactly once: through [`SpanGuard::finish_with`], or
+/// on drop as cancelled (or panicked, when dropped while unwinding).
+#[derive(Debug)]
+pub struct SpanGuard {
+    cx: Context,
+    recording: bool,
+    ended: AtomicBool,
+    started: Option<Instant>,
+    capture_output: bool,
+}
+
+impl SpanGuard {
+    /// Makes the span current on this thread until the returned guard is dropped.
+    #[inline]
+    pub fn attach(&self) -> ContextGuard {
+        self.cx.clone().attach()
+    }
+
+    /// The context holding the span.
+    pub fn context(&self) -> &Context {
+        &self.cx
+    }
+
+    /// `true` when the span records (it is sampled and a pipeline is listening).
+    pub fn is_recording(&self) -> bool {
+        self.recording
+    }
+
+    pub(crate) fn started(&self) -> Instant {
+        self.started.unwrap_or_else(Instant::now)
+    }
+
+    pub(crate) fn new_outcome(&self, sequence: bool) -> Outcome {
+        Outcome::new(self.capture_output, sequence)
+    }
+
+    /// Ends the span with the outcome `read` records.
+    pub fn finish_with(self, read: impl FnOnce(&mut Outcome)) {
+        let mut outcome = self.new_outcome(false);
+        if self.recording {
+            read(&mut outcome);
+        }
+        self.end(outcome, Vec::new());
+    }
+
+    /// Ends the span as failed without a return value: cancelled, or panicked when called
+    /// while unwinding.
+    pub(crate) fn end_abandoned(&self, mut outcome: Outcome, extra: Vec<KeyValue>) {
+        if std::thread::panicking() {
+            outcome.error = Some(ErrorInfo {
+                class: Cow::Borrowed("panic"),
+                message: "the traced call panicked".to_owned(),
+            });
+        } else {
+            outcome.error = Some(ErrorInfo {
+                class: Cow::Borrowed("cancelled"),
+                message: "dropped before completion".to_owned(),
+            });
+        }
+        self.end(outcome, extra);
+    }
+
+    /// Ends the span once; later calls do nothing.
+    pub(crate) fn end(&self, mut outcome: Outcome, mut attributes: Vec<KeyValue>) {
+        if self.ended.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let span = self.cx.span();
+        if !self.recording {
+            span.end();
+            return;
+        }
+        if let Some(output) = outcome.output_text() {
+            attributes.push(KeyValue::new(semconv::OUTPUT_VALUE, output));
+            attributes.push(KeyValue::new(semconv::OUTPUT_MIME_TYPE, semconv::MIME_JSON));
+        }
+        if outcome.truncated {
+            attributes.push(KeyValue::new(semconv::AGENTRACE_OUTPUT_TRUNCATED, true));
+        }
+        let status = match outcome.error {
+            None => Status::Ok,
+            Some(ErrorInfo { class, message }) => {
+                attributes.push(KeyValue::new(semconv::ERROR_TYPE, class.clone()));
+                span.add_event(
+                    semconv::EXCEPTION_EVENT,
+                    vec![
+                        KeyValue::new(semconv::EXCEPTION_TYPE, class),
+                        KeyValue::new(semconv::EXCEPTION_MESSAGE, message.clone()),
+                    ],
+                );
+                Status::error(message)
+            }
+        };
+        if !attributes.is_empty() {
+            span.set_attributes(attributes);
+        }
+        span.set_status(status);
+        span.end();
+    }
+
+    pub(crate) fn is_ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
+    }
+}
+
+impl Drop for SpanGuard {
+    fn drop(&mut self) {
+        if !self.is_ended() {
+            let outcome = self.new_outcome(false);
+            self.end_abandoned(outcome, Vec::new());
+        }
+    }
+}
+
+/// Ends a span as panicked if dropped while unwinding; forgotten when the poll returns.
+pub(crate) struct PanicWatch<'a>(pub(crate) &'a SpanGuard);
+
+impl Drop for PanicWatch<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() && !self.0.is_ended() {
+            let outcome = self.0.new_outcome(false);
+            self.0.end_abandoned(outcome, Vec::new());
+        }
+    }
+}
