@@ -15,14 +15,24 @@ use opentelemetry_sdk::Resource;
 
 use crate::record::SpanRecord;
 
+/// Where the spans of a trace context ([`crate::rollout`]) go besides its collector: the sink
+/// fills in the record's rollout fields and sends it on to the store, without waiting.
+pub(crate) trait SpanSink: Send + Sync + std::fmt::Debug {
+    fn accept(&self, record: &mut SpanRecord);
+}
+
 /// Receives the records of the spans that ended inside a collection scope.
 #[derive(Debug, Default)]
 pub(crate) struct Collector {
     records: Mutex<Vec<SpanRecord>>,
+    sink: Option<Arc<dyn SpanSink>>,
 }
 
 impl Collector {
     pub(crate) fn push(&self, mut record: SpanRecord) {
+        if let Some(sink) = &self.sink {
+            sink.accept(&mut record);
+        }
         let mut records = lock(&self.records);
         record.sequence_id = records.len() as u64 + 1;
         records.push(record);
@@ -103,7 +113,9 @@ pub(crate) fn deliver(data: &SpanData, resource: Option<&Resource>) {
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// Runs `f` and returns its result with the records of every span that started and ended
@@ -146,25 +158,46 @@ pub fn collect_spans<R>(f: impl FnOnce() -> R) -> (R, Vec<SpanRecord>) {
 /// assert_eq!(text, "HI");
 /// assert_eq!(spans[0].name, "chat tiny");
 /// ```
-pub async fn collect_spans_async<F: std::future::Future>(future: F) -> (F::Output, Vec<SpanRecord>) {
+pub async fn collect_spans_async<F: std::future::Future>(
+    future: F,
+) -> (F::Output, Vec<SpanRecord>) {
     use opentelemetry::context::FutureExt as _;
     let scope = Scope::open();
     let output = future.with_context(scope.context.clone()).await;
     (output, scope.collector.take())
 }
 
+/// The sink of the innermost trace context around the current context, if any.
+pub(crate) fn current_sink() -> Option<Arc<dyn SpanSink>> {
+    opentelemetry::Context::map_current(|cx| {
+        cx.get::<CollectorHandle>()
+            .and_then(|CollectorHandle(collector)| collector.sink.clone())
+    })
+}
+
 /// An open collection scope: its collector, the context that names it, and the hold that
 /// keeps traced calls active meanwhile.
-struct Scope {
-    collector: Arc<Collector>,
-    context: opentelemetry::Context,
+pub(crate) struct Scope {
+    pub(crate) collector: Arc<Collector>,
+    pub(crate) context: opentelemetry::Context,
     _active: crate::activation::ScopeHold,
 }
 
 impl Scope {
+    /// A plain collection scope. Inside a trace context it keeps that context's sink, so the
+    /// spans it takes still reach the rollout's store.
     fn open() -> Self {
-        let collector = Arc::new(Collector::default());
-        let context = opentelemetry::Context::current_with_value(CollectorHandle(collector.clone()));
+        Self::open_with(current_sink())
+    }
+
+    /// A collection scope whose spans also go to `sink`.
+    pub(crate) fn open_with(sink: Option<Arc<dyn SpanSink>>) -> Self {
+        let collector = Arc::new(Collector {
+            records: Mutex::default(),
+            sink,
+        });
+        let context =
+            opentelemetry::Context::current_with_value(CollectorHandle(collector.clone()));
         Scope {
             collector,
             context,

@@ -59,15 +59,20 @@
 mod activation;
 mod attribute;
 mod collect;
+mod config;
 mod error_type;
+mod export;
 mod future;
+mod init;
 mod kind;
 mod pipeline;
 mod record;
+pub mod rollout;
 pub mod semconv;
 mod settings;
 mod span;
 mod specialize;
+pub mod store;
 mod stream;
 pub mod testing;
 mod tree;
@@ -80,6 +85,12 @@ pub use activation::{is_enabled, set_enabled};
 pub use agentrace_macros::{trace, trace_agent, trace_embedding, trace_format, trace_llm, trace_tool};
 pub use attribute::ToAttribute;
 pub use collect::{collect_spans, collect_spans_async};
+pub use config::{
+    builder, BatchConfig, Builder, Config, ConfigError, ExporterConfig, OtlpConfig, Protocol,
+    Sampling,
+};
+pub use export::{dropped_spans, export_stats, BatchProcessor, ConsoleExporter, ExportStats};
+pub use init::{flush, init, init_with_config, init_with_provider, TracingGuard};
 pub use error_type::ErrorType;
 pub use kind::OperationKind;
 pub use pipeline::{install, CollectingProcessor, InstallError, INSTRUMENTATION_NAME};

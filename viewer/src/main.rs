@@ -1,0 +1,2 @@
+//! The `agentrace` command (work in progress).
+fn main() {}
