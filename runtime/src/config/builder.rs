@@ -1,0 +1,483 @@
+//! [`Builder`]: the settings of the pipeline from code, on top of the environment. Every
+//! setting left unset in code is read from its environment variable; a setting made in code
+//! wins, and its variable is not read at all.
+
+use std::time::Duration;
+
+use super::env::{self, Env};
+use super::{BatchConfig, Config, ConfigError, ExporterConfig, OtlpConfig, Protocol, Sampling};
+
+/// A lookup of environment variables by name.
+type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// Where spans go, as chosen in code.
+#[derive(Debug, Clone)]
+pub(super) enum Target {
+    Console,
+    Nothing,
+    /// `url` is a base endpoint (`/v1/traces` is appended for HTTP) unless `full`.
+    Otlp {
+        url: String,
+        full: bool,
+        field: &'static str,
+    },
+}
+
+/// The settings of the tracing pipeline, from code; anything not set here comes from the
+/// environment. Made by [`builder()`]; finished by [`init`](Builder::init).
+///
+/// ```no_run
+/// let _guard = agentrace::builder()
+///     .service_name("support-bot")
+///     .phoenix("http://localhost:6006", "support-bot")
+///     .init()
+///     .expect("tracing settings");
+/// ```
+#[derive(Default)]
+#[must_use = "a builder does nothing until `.init()`"]
+pub struct Builder {
+    pub(super) env: Option<EnvLookup>,
+    pub(super) disabled: Option<bool>,
+    pub(super) service_name: Option<String>,
+    pub(super) service_version: Option<String>,
+    pub(super) project_name: Option<String>,
+    pub(super) resource_attributes: Vec<(String, String)>,
+    pub(super) target: Option<Target>,
+    pub(super) protocol: Option<Protocol>,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) timeout: Option<Duration>,
+    pub(super) sampler: Option<Sampling>,
+    pub(super) max_queue_size: Option<usize>,
+    pub(super) scheduled_delay: Option<Duration>,
+    pub(super) max_export_batch_size: Option<usize>,
+    pub(super) export_timeout: Option<Duration>,
+    pub(super) capture_content: Option<bool>,
+    pub(super) max_attributes_per_span: Option<u32>,
+    pub(super) max_stream_output_bytes: Option<usize>,
+}
+
+impl std::fmt::Debug for Builder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Builder")
+            .field("service_name", &self.service_name)
+            .field("target", &self.target)
+            .field("protocol", &self.protocol)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Starts the settings of the tracing pipeline in code; see [`Builder`].
+pub fn builder() -> Builder {
+    Builder::default()
+}
+
+impl Builder {
+    /// Reads environment variables through `lookup` instead of the process environment.
+    pub fn with_env(
+        mut self,
+        lookup: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.env = Some(Box::new(lookup));
+        self
+    }
+    /// Switches tracing off entirely (as `OTEL_SDK_DISABLED=true`) or forces it on.
+    pub fn disabled(mut self, disabled: bool) -> Self {
+        self.disabled = Some(disabled);
+        self
+    }
+    /// The `service.name` resource attribute.
+    pub fn service_name(mut self, name: impl Into<String>) -> Self {
+        self.service_name = Some(name.into());
+        self
+    }
+    /// The `service.version` resource attribute, often `env!("CARGO_PKG_VERSION")`.
+    pub fn service_version(mut self, version: impl Into<String>) -> Self {
+        self.service_version = Some(version.into());
+        self
+    }
+    /// The Phoenix project (`openinference.project.name`) the spans belong to.
+    pub fn project(mut self, project: impl Into<String>) -> Self {
+        self.project_name = Some(project.into());
+        self
+    }
+    /// One more resource attribute.
+    pub fn resource_attribute(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
+        self.resource_attributes.push((key.into(), value.into()));
+        self
+    }
+    /// The OTLP protocol (default `http/protobuf`).
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = Some(protocol);
+        self
+    }
+    /// A header (HTTP) or metadata entry (gRPC) sent with every export.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+    /// How long one export request may take.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+    /// Which traces are recorded.
+    pub fn sampler(mut self, sampler: Sampling) -> Self {
+        self.sampler = Some(sampler);
+        self
+    }
+    /// Spans waiting for export at most; more are dropped and counted.
+    pub fn max_queue_size(mut self, spans: usize) -> Self {
+        self.max_queue_size = Some(spans);
+        self
+    }
+    /// Longest wait before a partial batch is sent.
+    pub fn scheduled_delay(mut self, delay: Duration) -> Self {
+        self.scheduled_delay = Some(delay);
+        self
+    }
+    /// Spans per export request at most.
+    pub fn max_export_batch_size(mut self, spans: usize) -> Self {
+        self.max_export_batch_size = Some(spans);
+        self
+    }
+    /// How long a flush, or the shutdown when the guard drops, waits for exports.
+    pub fn export_timeout(mut self, timeout: Duration) -> Self {
+        self.export_timeout = Some(timeout);
+        self
+    }
+    /// Capture arguments and return values by default, or not.
+    pub fn capture_content(mut self, capture: bool) -> Self {
+        self.capture_content = Some(capture);
+        self
+    }
+    /// The most attributes a span keeps.
+    pub fn max_attributes_per_span(mut self, count: u32) -> Self {
+        self.max_attributes_per_span = Some(count);
+        self
+    }
+    /// The cap on the JSON text captured from a stream's items.
+    pub fn max_stream_output_bytes(mut self, bytes: usize) -> Self {
+        self.max_stream_output_bytes = Some(bytes);
+        self
+    }
+
+    /// Resolves the settings: code first, then the environment, then defaults.
+    pub fn build_config(self) -> Result<Config, ConfigError> {
+        let process_env = |name: &str| std::env::var(name).ok();
+        let lookup: &dyn Fn(&str) -> Option<String> = match &self.env {
+            Some(lookup) => lookup.as_ref(),
+            None => &process_env,
+        };
+        let env = Env(lookup);
+        let disabled = match self.disabled {
+            Some(disabled) => disabled,
+            None => env.bool("OTEL_SDK_DISABLED")?.unwrap_or(false),
+        };
+        let mut resource = match env.var("OTEL_RESOURCE_ATTRIBUTES") {
+            Some(value) => env::parse_key_values("OTEL_RESOURCE_ATTRIBUTES", &value)?,
+            None => Vec::new(),
+        };
+        resource.extend(self.resource_attributes.iter().cloned());
+        let mut take = |key: &str| {
+            let value = resource
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone());
+            resource.retain(|(k, _)| k != key);
+            value
+        };
+        let (from_resource_name, from_resource_version, from_resource_project) = (
+            take("service.name"),
+            take("service.version"),
+            take("openinference.project.name"),
+        );
+        let service_name = self
+            .service_name
+            .clone()
+            .or_else(|| env.var("OTEL_SERVICE_NAME"))
+            .or(from_resource_name)
+            .unwrap_or_else(unknown_service);
+        let service_version = self
+            .service_version
+            .clone()
+            .or(from_resource_version)
+            .or_else(|| env.var("CARGO_PKG_VERSION"));
+        let project_name = self
+            .project_name
+            .clone()
+            .or_else(|| env.var("PHOENIX_PROJECT_NAME"))
+            .or(from_resource_project);
+        let exporter = self.exporter(&env)?;
+        let sampler = match &self.sampler {
+            Some(sampler) => check_sampling(sampler)?,
+            None => env::parse_sampler(&env)?
+                .unwrap_or_else(|| Sampling::ParentBased(Box::new(Sampling::AlwaysOn))),
+        };
+        let batch = self.batch(&env)?;
+        let capture_content = match self.capture_content {
+            Some(capture) => Some(capture),
+            None => env::parse_capture(&env)?,
+        };
+        let max_attributes_per_span = match self.max_attributes_per_span {
+            Some(0) => {
+                return Err(ConfigError::invalid(
+                    "builder.max_attributes_per_span",
+                    "0",
+                    "expected a positive whole number",
+                ))
+            }
+            Some(count) => Some(count),
+            None => env.number("OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT", true)?,
+        };
+        let max_stream_output_bytes = match self.max_stream_output_bytes {
+            Some(bytes) => Some(bytes),
+            None => env.number("AGENTRACE_MAX_STREAM_OUTPUT_BYTES", true)?,
+        };
+        Ok(Config {
+            disabled,
+            service_name,
+            service_version,
+            project_name,
+            resource_attributes: resource,
+            exporter,
+            sampler,
+            batch,
+            capture_content,
+            max_attributes_per_span,
+            max_stream_output_bytes,
+        })
+    }
+
+    fn exporter(&self, env: &Env<'_>) -> Result<ExporterConfig, ConfigError> {
+        let (protocol_name, protocol) = match self.protocol {
+            Some(protocol) => ("builder.protocol", protocol),
+            None => match env.first(&[
+                "OTEL_EXPORTER_OTLP_TRACES_PROTOCOL",
+                "OTEL_EXPORTER_OTLP_PROTOCOL",
+            ]) {
+                Some((name, value)) => (name, env::parse_protocol(name, &value)?),
+                None => ("OTEL_EXPORTER_OTLP_PROTOCOL", Protocol::HttpProtobuf),
+            },
+        };
+        let target = match self.target.clone() {
+            Some(target) => target,
+            None => match target_from_env(env)? {
+                Some(target) => target,
+                None => return Ok(crate::export::default_exporter()),
+            },
+        };
+        let (url, full, field) = match target {
+            Target::Console => return Ok(ExporterConfig::Console),
+            Target::Nothing => return Ok(ExporterConfig::None),
+            Target::Otlp { url, full, field } => (url, full, field),
+        };
+        check_protocol_feature(protocol_name, protocol)?;
+        let url = match (url.is_empty(), protocol) {
+            (false, _) => env::check_endpoint(field, &url)?,
+            (true, Protocol::HttpProtobuf) => "http://localhost:4318".to_string(),
+            (true, Protocol::Grpc) => "http://localhost:4317".to_string(),
+        };
+        let endpoint = match protocol {
+            Protocol::HttpProtobuf if !full => env::http_traces_url(&url),
+            _ => url,
+        };
+        let mut headers = match env.first(&[
+            "OTEL_EXPORTER_OTLP_TRACES_HEADERS",
+            "OTEL_EXPORTER_OTLP_HEADERS",
+        ]) {
+            Some((name, value)) => {
+                checked_headers(name, &value, env::parse_key_values(name, &value)?)?
+            }
+            None => Vec::new(),
+        };
+        for (name, value) in &self.headers {
+            let pair = vec![(name.clone(), value.clone())];
+            checked_headers("builder.header", &format!("{name}: {value}"), pair)?;
+            headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));
+            headers.push((name.clone(), value.clone()));
+        }
+        let timeout = match self.timeout {
+            Some(timeout) if timeout.is_zero() => {
+                return Err(ConfigError::invalid(
+                    "builder.timeout",
+                    "0s",
+                    "expected a positive duration",
+                ))
+            }
+            Some(timeout) => timeout,
+            None => match env.first(&[
+                "OTEL_EXPORTER_OTLP_TRACES_TIMEOUT",
+                "OTEL_EXPORTER_OTLP_TIMEOUT",
+            ]) {
+                Some((name, _)) => env.millis(name)?.unwrap_or_default(),
+                None => Duration::from_secs(10),
+            },
+        };
+        Ok(ExporterConfig::Otlp(OtlpConfig {
+            endpoint,
+            protocol,
+            headers,
+            timeout,
+        }))
+    }
+
+    fn batch(&self, env: &Env<'_>) -> Result<BatchConfig, ConfigError> {
+        let defaults = BatchConfig::default();
+        let positive = |name: &str, value: usize| match value {
+            0 => Err(ConfigError::invalid(
+                name,
+                "0",
+                "expected a positive whole number",
+            )),
+            value => Ok(value),
+        };
+        let max_queue_size = match self.max_queue_size {
+            Some(size) => positive("builder.max_queue_size", size)?,
+            None => env
+                .number("OTEL_BSP_MAX_QUEUE_SIZE", true)?
+                .unwrap_or(defaults.max_queue_size),
+        };
+        let (batch_name, max_export_batch_size) = match self.max_export_batch_size {
+            Some(size) => (
+                "builder.max_export_batch_size",
+                positive("builder.max_export_batch_size", size)?,
+            ),
+            None => (
+                "OTEL_BSP_MAX_EXPORT_BATCH_SIZE",
+                env.number("OTEL_BSP_MAX_EXPORT_BATCH_SIZE", true)?
+                    .unwrap_or(defaults.max_export_batch_size.min(max_queue_size)),
+            ),
+        };
+        if max_export_batch_size > max_queue_size {
+            return Err(ConfigError::invalid(
+                batch_name,
+                &max_export_batch_size.to_string(),
+                format!("must not exceed the queue size ({max_queue_size})"),
+            ));
+        }
+        let scheduled_delay = match self.scheduled_delay {
+            Some(delay) => delay,
+            None => env
+                .millis("OTEL_BSP_SCHEDULE_DELAY")?
+                .unwrap_or(defaults.scheduled_delay),
+        };
+        let export_timeout = match self.export_timeout {
+            Some(timeout) => timeout,
+            None => env
+                .millis("OTEL_BSP_EXPORT_TIMEOUT")?
+                .unwrap_or(defaults.export_timeout),
+        };
+        Ok(BatchConfig {
+            max_queue_size,
+            scheduled_delay,
+            max_export_batch_size,
+            export_timeout,
+        })
+    }
+}
+
+/// The exporter the environment asks for, if it asks: `OTEL_TRACES_EXPORTER` and the
+/// endpoint variables.
+fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, ConfigError> {
+    let endpoint = match env.var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") {
+        Some(url) => Some(Target::Otlp {
+            url,
+            full: true,
+            field: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+        }),
+        None => env
+            .var("OTEL_EXPORTER_OTLP_ENDPOINT")
+            .map(|url| Target::Otlp {
+                url,
+                full: false,
+                field: "OTEL_EXPORTER_OTLP_ENDPOINT",
+            }),
+    };
+    let Some(kind) = env.var("OTEL_TRACES_EXPORTER") else {
+        return Ok(endpoint);
+    };
+    Ok(Some(match kind.as_str() {
+        // With no endpoint, the local collector's default address for the protocol.
+        "otlp" => endpoint.unwrap_or(Target::Otlp {
+            url: String::new(),
+            full: false,
+            field: "OTEL_EXPORTER_OTLP_ENDPOINT",
+        }),
+        "console" => Target::Console,
+        "none" => Target::Nothing,
+        _ => {
+            return Err(ConfigError::invalid(
+                "OTEL_TRACES_EXPORTER",
+                &kind,
+                "expected otlp, console or none",
+            ))
+        }
+    }))
+}
+
+fn check_protocol_feature(name: &str, protocol: Protocol) -> Result<(), ConfigError> {
+    let (value, built) = match protocol {
+        Protocol::HttpProtobuf => ("http/protobuf", cfg!(feature = "otlp-http")),
+        Protocol::Grpc => ("grpc", cfg!(feature = "otlp-grpc")),
+    };
+    if built {
+        return Ok(());
+    }
+    let feature = if protocol == Protocol::Grpc {
+        "otlp-grpc"
+    } else {
+        "otlp-http"
+    };
+    Err(ConfigError::invalid(
+        name,
+        value,
+        format!("agentrace was built without its `{feature}` feature"),
+    ))
+}
+
+fn checked_headers(
+    name: &str,
+    value: &str,
+    headers: Vec<(String, String)>,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+    for (key, val) in &headers {
+        if !key.chars().all(token) {
+            return Err(ConfigError::invalid(
+                name,
+                value,
+                format!("{key:?} is not a valid header name"),
+            ));
+        }
+        if val.chars().any(|c| c.is_control() || !c.is_ascii()) {
+            return Err(ConfigError::invalid(
+                name,
+                value,
+                format!("the value of {key:?} has characters a header cannot carry"),
+            ));
+        }
+    }
+    Ok(headers)
+}
+
+fn check_sampling(sampling: &Sampling) -> Result<Sampling, ConfigError> {
+    match sampling {
+        Sampling::Ratio(ratio) if !(0.0..=1.0).contains(ratio) => Err(ConfigError::invalid(
+            "builder.sampler",
+            &ratio.to_string(),
+            "expected a ratio between 0 and 1",
+        )),
+        Sampling::ParentBased(root) => check_sampling(root).map(|_| sampling.clone()),
+        _ => Ok(sampling.clone()),
+    }
+}
+
+fn unknown_service() -> String {
+    let exe = std::env::current_exe().ok();
+    let stem = exe
+        .as_deref()
+        .and_then(|path| path.file_stem())
+        .and_then(|stem| stem.to_str());
+    format!("unknown_service:{}", stem.unwrap_or("rust"))
+}

@@ -1,0 +1,222 @@
+//! Reading settings from an environment: each parser names the variable and the value it
+//! rejects. The environment is a lookup function, so tests can inject one.
+
+use std::time::Duration;
+
+use super::{ConfigError, Protocol, Sampling};
+
+/// A source of environment variables; empty values count as unset, as the OpenTelemetry
+/// specification asks.
+pub(crate) struct Env<'a>(pub(crate) &'a dyn Fn(&str) -> Option<String>);
+
+impl Env<'_> {
+    pub(crate) fn var(&self, name: &str) -> Option<String> {
+        (self.0)(name)
+            .map(|value| value.trim().to_string())
+            .filter(|value| !value.is_empty())
+    }
+
+    /// The first of `names` that is set, with its name.
+    pub(crate) fn first(&self, names: &[&'static str]) -> Option<(&'static str, String)> {
+        names
+            .iter()
+            .find_map(|name| self.var(name).map(|value| (*name, value)))
+    }
+
+    pub(crate) fn bool(&self, name: &str) -> Result<Option<bool>, ConfigError> {
+        self.var(name)
+            .map(|value| parse_bool(name, &value))
+            .transpose()
+    }
+
+    pub(crate) fn number<T>(&self, name: &str, positive: bool) -> Result<Option<T>, ConfigError>
+    where
+        T: std::str::FromStr + PartialOrd + Default,
+    {
+        self.var(name)
+            .map(|value| parse_number(name, &value, positive))
+            .transpose()
+    }
+
+    pub(crate) fn millis(&self, name: &str) -> Result<Option<Duration>, ConfigError> {
+        Ok(self.number::<u64>(name, true)?.map(Duration::from_millis))
+    }
+}
+
+pub(crate) fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
+    match value.to_ascii_lowercase().as_str() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(ConfigError::invalid(name, value, "expected true or false")),
+    }
+}
+
+pub(crate) fn parse_number<T>(name: &str, value: &str, positive: bool) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + Default,
+{
+    let what = if positive {
+        "a positive whole number"
+    } else {
+        "a whole number"
+    };
+    match value.parse::<T>() {
+        Ok(number) if !positive || number > T::default() => Ok(number),
+        _ => Err(ConfigError::invalid(
+            name,
+            value,
+            format!("expected {what}"),
+        )),
+    }
+}
+
+/// A `key=value,key=value` list (`OTEL_RESOURCE_ATTRIBUTES`, `OTEL_EXPORTER_OTLP_HEADERS`),
+/// values percent-decoded.
+pub(crate) fn parse_key_values(
+    name: &str,
+    value: &str,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    let mut pairs = Vec::new();
+    for entry in value
+        .split(',')
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+    {
+        let malformed = |why: &str| {
+            ConfigError::invalid(name, value, format!("expected key=value,key=value; {why}"))
+        };
+        let (key, val) = entry
+            .split_once('=')
+            .ok_or_else(|| malformed(&format!("{entry:?} has no '='")))?;
+        let key = percent_decode(key.trim()).ok_or_else(|| malformed("bad %-escape"))?;
+        if key.is_empty() {
+            return Err(malformed(&format!("{entry:?} has an empty key")));
+        }
+        let val = percent_decode(val.trim()).ok_or_else(|| malformed("bad %-escape"))?;
+        pairs.push((key, val));
+    }
+    Ok(pairs)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+pub(crate) fn parse_protocol(name: &str, value: &str) -> Result<Protocol, ConfigError> {
+    match value {
+        "http/protobuf" => Ok(Protocol::HttpProtobuf),
+        "grpc" => Ok(Protocol::Grpc),
+        _ => Err(ConfigError::invalid(
+            name,
+            value,
+            "expected http/protobuf or grpc",
+        )),
+    }
+}
+
+/// An endpoint must be an `http://` or `https://` URL with a host.
+pub(crate) fn check_endpoint(name: &str, value: &str) -> Result<String, ConfigError> {
+    let rest = value
+        .strip_prefix("http://")
+        .or_else(|| value.strip_prefix("https://"));
+    let host = rest.map(|rest| rest.split(['/', '?', '#']).next().unwrap_or(""));
+    match host {
+        Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
+            Ok(value.to_string())
+        }
+        _ => Err(ConfigError::invalid(
+            name,
+            value,
+            "expected an http:// or https:// URL with a host",
+        )),
+    }
+}
+
+/// The OTLP/HTTP traces URL for a base endpoint: `/v1/traces` appended unless present.
+pub(crate) fn http_traces_url(base: &str) -> String {
+    let base = base.trim_end_matches('/');
+    if base.ends_with("/v1/traces") {
+        base.to_string()
+    } else {
+        format!("{base}/v1/traces")
+    }
+}
+
+pub(crate) fn parse_sampler(env: &Env<'_>) -> Result<Option<Sampling>, ConfigError> {
+    const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
+    const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
+    let arg = env.var(ARG);
+    let ratio = || -> Result<f64, ConfigError> {
+        match &arg {
+            None => Ok(1.0),
+            Some(text) => match text.parse::<f64>() {
+                Ok(ratio) if (0.0..=1.0).contains(&ratio) => Ok(ratio),
+                _ => Err(ConfigError::invalid(
+                    ARG,
+                    text,
+                    "expected a number between 0 and 1",
+                )),
+            },
+        }
+    };
+    let Some(name) = env.var(SAMPLER) else {
+        // An argument with no sampler still has to make sense for the default sampler's
+        // ratio variant; reject garbage rather than ignore it.
+        if arg.is_some() {
+            ratio()?;
+        }
+        return Ok(None);
+    };
+    let parent_based = |root: Sampling| Sampling::ParentBased(Box::new(root));
+    Ok(Some(match name.as_str() {
+        "always_on" => Sampling::AlwaysOn,
+        "always_off" => Sampling::AlwaysOff,
+        "traceidratio" => Sampling::Ratio(ratio()?),
+        "parentbased_always_on" => parent_based(Sampling::AlwaysOn),
+        "parentbased_always_off" => parent_based(Sampling::AlwaysOff),
+        "parentbased_traceidratio" => parent_based(Sampling::Ratio(ratio()?)),
+        _ => {
+            return Err(ConfigError::invalid(
+                SAMPLER,
+                &name,
+                "expected always_on, always_off, traceidratio, parentbased_always_on, \
+                 parentbased_always_off or parentbased_traceidratio",
+            ))
+        }
+    }))
+}
+
+/// Content capture: `AGENTRACE_CAPTURE_CONTENT` (true/false) first, else
+/// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (true, false, NO_CONTENT, SPAN_ONLY,
+/// EVENT_ONLY, SPAN_AND_EVENT).
+pub(crate) fn parse_capture(env: &Env<'_>) -> Result<Option<bool>, ConfigError> {
+    if let Some(capture) = env.bool("AGENTRACE_CAPTURE_CONTENT")? {
+        return Ok(Some(capture));
+    }
+    const GENAI: &str = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+    let Some(value) = env.var(GENAI) else {
+        return Ok(None);
+    };
+    match value.to_ascii_lowercase().as_str() {
+        "true" | "span_only" | "event_only" | "span_and_event" => Ok(Some(true)),
+        "false" | "no_content" => Ok(Some(false)),
+        _ => Err(ConfigError::invalid(
+            GENAI,
+            &value,
+            "expected true, false, NO_CONTENT, SPAN_ONLY, EVENT_ONLY or SPAN_AND_EVENT",
+        )),
+    }
+}
