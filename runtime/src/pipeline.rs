@@ -95,6 +95,9 @@ impl SpanProcessor for CollectingProcessor {
 /// The tracer of the pipeline installed for the whole process, if any.
 static INSTALLED: OnceLock<SdkTracer> = OnceLock::new();
 
+/// The provider of the installed pipeline, kept for flush and shutdown.
+static INSTALLED_PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
+
 /// The tracer used by collection scopes when no pipeline is installed: it records every span
 /// and exports nothing.
 static SCOPES_ONLY: OnceLock<(SdkTracerProvider, SdkTracer)> = OnceLock::new();
@@ -125,8 +128,19 @@ pub fn install(provider: &SdkTracerProvider) -> Result<(), InstallError> {
     INSTALLED
         .set(tracer_of(provider))
         .map_err(|_| InstallError::AlreadyInstalled)?;
+    let _ = INSTALLED_PROVIDER.set(provider.clone());
     crate::activation::set_installed(true);
     Ok(())
+}
+
+/// The provider of the installed pipeline, if any.
+pub(crate) fn installed_provider() -> Option<&'static SdkTracerProvider> {
+    INSTALLED_PROVIDER.get()
+}
+
+/// `true` once a pipeline was installed in this process.
+pub(crate) fn is_installed() -> bool {
+    INSTALLED.get().is_some()
 }
 
 /// Why a pipeline could not be installed.
