@@ -78,6 +78,21 @@ pub struct Recorder<'a> {
 }
 
 impl Recorder<'_> {
+    /// The span being started, for extractors that add attributes.
+    pub(crate) fn span_mut(&mut self) -> &mut Span {
+        self.span
+    }
+
+    /// The static data of the traced function.
+    pub(crate) fn meta(&self) -> &'static SpanMeta {
+        self.meta
+    }
+
+    /// `true` once the span's subject (model, agent or tool name) was set.
+    pub(crate) fn has_subject(&self) -> bool {
+        self.subject_set
+    }
+
     /// `true` when the arguments should be captured into `input.value`.
     pub fn capture_input(&self) -> bool {
         self.meta.capture_input.unwrap_or_else(settings::capture_content)
@@ -196,6 +211,8 @@ pub struct Outcome {
     output: Vec<u8>,
     truncated: bool,
     error: Option<ErrorInfo>,
+    /// Attributes read from the return value by extractors, written when the span ends.
+    pub(crate) attributes: Vec<KeyValue>,
 }
 
 impl Outcome {
@@ -206,6 +223,7 @@ impl Outcome {
             output: Vec::new(),
             truncated: false,
             error: None,
+            attributes: Vec::new(),
         }
     }
 
@@ -324,6 +342,7 @@ impl SpanGuard {
             attributes.push(KeyValue::new(semconv::OUTPUT_VALUE, output));
             attributes.push(KeyValue::new(semconv::OUTPUT_MIME_TYPE, semconv::MIME_JSON));
         }
+        attributes.append(&mut outcome.attributes);
         if outcome.truncated {
             attributes.push(KeyValue::new(semconv::AGENTRACE_OUTPUT_TRUNCATED, true));
         }
