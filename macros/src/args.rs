@@ -116,10 +116,19 @@ impl Options {
         }
         let accepting = Kind::macros_accepting(name);
         let message = if accepting.is_empty() {
+            let accepted = kind.accepted_options();
+            let suggestion = accepted
+                .iter()
+                .map(|option| (edit_distance(option, name), option))
+                .filter(|(distance, _)| *distance <= 2 && *distance < name.len())
+                .min_by_key(|(distance, _)| *distance)
+                .map_or_else(String::new, |(_, option)| {
+                    format!(" (did you mean `{option}`?)")
+                });
             format!(
-                "unknown option `{name}`; #[{}] accepts: {}",
+                "unknown option `{name}`{suggestion}; #[{}] accepts: {}",
                 kind.macro_name(),
-                kind.accepted_options().join(", ")
+                accepted.join(", ")
             )
         } else {
             let macros: Vec<String> = accepting.iter().map(|m| format!("#[{m}]")).collect();
@@ -131,6 +140,24 @@ impl Options {
         };
         Err(syn::Error::new(key.span(), message))
     }
+}
+
+/// Levenshtein distance, for suggesting the option a typo meant.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (diagonal + usize::from(ca != *cb))
+                .min(above + 1)
+                .min(row[j] + 1);
+            diagonal = above;
+        }
+    }
+    row[b.len()]
 }
 
 struct KeyValue(AttributeKey, Expr);

@@ -27,9 +27,15 @@ pub fn expand(kind: Kind, options: Options, item: TracedFn) -> syn::Result<Token
     let inputs = Inputs::of(&item.sig);
     for skipped in &options.skip {
         if !inputs.binds(skipped) {
+            let names: Vec<String> = inputs.bindings.iter().map(|b| format!("`{b}`")).collect();
+            let arguments = if names.is_empty() {
+                "it has none".to_owned()
+            } else {
+                format!("its arguments are {}", names.join(", "))
+            };
             return Err(syn::Error::new(
                 skipped.span(),
-                format!("`{skipped}` is not an argument of this function"),
+                format!("`{skipped}` is not an argument of this function; {arguments}"),
             ));
         }
     }
@@ -39,11 +45,7 @@ pub fn expand(kind: Kind, options: Options, item: TracedFn) -> syn::Result<Token
     }
     match options.stream {
         Some(true) if !shape.is_stream() => {
-            return Err(syn::Error::new(
-                return_span(&item.sig.output),
-                "`stream` needs a function that returns a stream: `impl Stream`, `BoxStream`, \
-                 `Pin<Box<dyn Stream>>`, or a `Result` of one (from a sync or async fn)",
-            ))
+            return Err(not_a_stream(&item.sig))
         }
         Some(false) if shape.is_stream() => shape = Shape { follow: Follow::Value, ..shape },
         _ => {}
@@ -52,10 +54,17 @@ pub fn expand(kind: Kind, options: Options, item: TracedFn) -> syn::Result<Token
     Ok(generator.generate())
 }
 
-fn return_span(output: &ReturnType) -> Span {
-    match output {
-        ReturnType::Default => Span::call_site(),
-        ReturnType::Type(_, ty) => syn::spanned::Spanned::span(&**ty),
+/// `stream` on a function whose return type is no stream: the error spans that type (or the
+/// function's name when it returns `()`).
+fn not_a_stream(sig: &syn::Signature) -> syn::Error {
+    let message = "`stream` needs a function that returns a stream: `impl Stream`, `BoxStream`, \
+                   `Pin<Box<dyn Stream>>`, or a `Result` of one (from a sync or async fn)";
+    match &sig.output {
+        ReturnType::Default => syn::Error::new(
+            sig.ident.span(),
+            format!("{message}; `{}` returns `()`", sig.ident),
+        ),
+        ReturnType::Type(_, ty) => syn::Error::new_spanned(ty, message),
     }
 }
 

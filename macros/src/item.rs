@@ -2,9 +2,9 @@
 //! as raw tokens when it does not, so that an IDE still sees an expansion (and keeps
 //! completion) while the user is typing inside the function.
 
-use proc_macro2::{Group, TokenStream, TokenTree};
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 use quote::ToTokens;
-use syn::parse::{Parse, ParseStream};
+use syn::parse::{Parse, ParseStream, Parser};
 use syn::{Attribute, Block, Signature, Visibility};
 
 use crate::kind::Kind;
@@ -22,26 +22,43 @@ pub struct TracedFn {
 
 impl TracedFn {
     pub fn parse(kind: Kind, tokens: TokenStream) -> syn::Result<Self> {
-        let not_a_function = |span| {
+        let parsed: Lenient = match syn::parse2(tokens.clone()) {
+            Ok(parsed) => parsed,
+            Err(_) => {
+                return Err(syn::Error::new(
+                    item_keyword_span(tokens),
+                    format!("#[{}] can only be applied to a function", kind.macro_name()),
+                ))
+            }
+        };
+        let Lenient { attrs, vis, sig, body } = parsed;
+        let body = body.ok_or_else(|| {
             syn::Error::new(
-                span,
+                sig.ident.span(),
                 format!(
-                    "#[{}] can only be applied to a function with a body",
-                    kind.macro_name()
+                    "#[{}] needs a function with a body, and `{}` has none; in a trait, put it on \
+                     the method of each `impl` instead",
+                    kind.macro_name(),
+                    sig.ident
                 ),
             )
-        };
-        let first = tokens
-            .clone()
-            .into_iter()
-            .find(|token| !matches!(token, TokenTree::Punct(p) if p.as_char() == '#'))
-            .map_or_else(proc_macro2::Span::call_site, |token| token.span());
-        let parsed: Lenient = syn::parse2(tokens).map_err(|_| not_a_function(first))?;
-        let Lenient { attrs, vis, sig, body } = parsed;
-        let body = body.ok_or_else(|| not_a_function(sig.ident.span()))?;
+        })?;
         let block = syn::parse2::<Block>(body.to_token_stream()).ok();
         Ok(TracedFn { attrs, vis, sig, body, block })
     }
+}
+
+/// The span of the item's keyword (`struct`, `impl`, ..), past its attributes and visibility,
+/// for the error on an item that is not a function.
+fn item_keyword_span(tokens: TokenStream) -> Span {
+    let keyword = |input: ParseStream| {
+        input.call(Attribute::parse_outer)?;
+        input.parse::<Visibility>()?;
+        let span = input.span();
+        input.parse::<TokenStream>()?;
+        Ok(span)
+    };
+    keyword.parse2(tokens).unwrap_or_else(|_| Span::call_site())
 }
 
 struct Lenient {
