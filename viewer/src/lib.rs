@@ -1,0 +1,159 @@
+//! The `agentrace` command as a library: list, show and export the traces of a span store.
+//!
+//! The binary (`src/main.rs`) only calls [`main_with`]; tests call [`run`] in process or run
+//! the binary. The command lives in its own crate so that the `agentrace` library carries no
+//! command-line dependencies.
+//!
+//! ```
+//! let mut out = Vec::new();
+//! let mut err = Vec::new();
+//! let code = agentrace_viewer::run(&["help".to_string()], &mut out, &mut err, false);
+//! assert_eq!(code, 0);
+//! assert!(String::from_utf8(out).unwrap().contains("agentrace show"));
+//! ```
+#![warn(missing_docs)]
+
+mod args;
+mod export;
+mod html;
+mod list;
+mod locate;
+mod show;
+mod style;
+
+use std::io::Write;
+
+use agentrace::store::{Query, SpanStore, SqliteStore};
+use agentrace::SpanRecord;
+
+pub use args::{Command, Format, Invocation, USAGE};
+
+/// A failure of the command: its one-line message and exit code.
+#[derive(Debug)]
+pub struct Failure {
+    /// The message, printed after `agentrace: `.
+    pub message: String,
+    /// The process exit code (2 for usage errors, 1 otherwise).
+    pub code: i32,
+}
+
+impl Failure {
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
+    }
+}
+
+/// Runs the command with `args` (without the program name), writing to `out` and `err`, with
+/// ANSI colour when `color`; returns the exit code. Never panics on bad input.
+pub fn run(args: &[String], out: &mut dyn Write, err: &mut dyn Write, color: bool) -> i32 {
+    match args::parse(args).and_then(|invocation| execute(&invocation, out, color)) {
+        Ok(()) => 0,
+        Err(failure) => {
+            let line = failure
+                .message
+                .lines()
+                .next()
+                .unwrap_or("failed")
+                .to_owned();
+            let _ = writeln!(err, "agentrace: {line}");
+            failure.code
+        }
+    }
+}
+
+/// Runs the command with the process's arguments and streams; colour when stdout is a
+/// terminal. Returns the exit code for `std::process::exit`.
+pub fn main_with(args: impl IntoIterator<Item = String>) -> i32 {
+    use std::io::IsTerminal;
+    let args: Vec<String> = args.into_iter().skip(1).collect();
+    let stdout = std::io::stdout();
+    let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let code = run(&args, &mut out, &mut std::io::stderr(), color);
+    let _ = out.flush();
+    code
+}
+
+fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<(), Failure> {
+    if invocation.command == Command::Help {
+        return emit(out, USAGE);
+    }
+    let path = locate::database(invocation.db.as_deref())?;
+    let store = SqliteStore::open_existing(&path)
+        .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
+    match &invocation.command {
+        Command::Help => Ok(()),
+        Command::Traces { limit } => {
+            let traces = store.traces(*limit).map_err(store_failure)?;
+            emit(out, &list::render(&traces, color))
+        }
+        Command::Show { id } => {
+            let spans = spans_of(&store, id)?;
+            emit(out, &show::render(&spans, color))
+        }
+        Command::Export { format, id, output } => {
+            let spans = match id {
+                Some(id) => spans_of(&store, id)?,
+                None => latest_trace(&store)?,
+            };
+            let text = match format {
+                Format::Json => export::json(&spans),
+                Format::OtlpJson => export::otlp_json(&spans),
+                Format::Html => html::page(&spans),
+            }
+            .map_err(|e| Failure::new(format!("cannot export: {e}")))?;
+            match output {
+                Some(file) => std::fs::write(file, text)
+                    .map_err(|e| Failure::new(format!("cannot write {}: {e}", file.display()))),
+                None => emit(out, &text),
+            }
+        }
+    }
+}
+
+fn store_failure(error: agentrace::store::StoreError) -> Failure {
+    Failure::new(error.to_string())
+}
+
+/// Writes `text`; a closed pipe (`agentrace show ... | head`) is not an error.
+fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Failure::new(format!("cannot write output: {e}")))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The spans of a trace id, else of a rollout id, in sequence order.
+fn spans_of(store: &SqliteStore, id: &str) -> Result<Vec<SpanRecord>, Failure> {
+    let looks_like_trace = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
+    let by_trace = || store.query(&Query::all().trace_id(id.to_ascii_lowercase()));
+    let by_rollout = || store.query(&Query::rollout(id));
+    let mut page = if looks_like_trace {
+        by_trace()
+    } else {
+        by_rollout()
+    }
+    .map_err(store_failure)?;
+    if page.spans.is_empty() && looks_like_trace {
+        page = by_rollout().map_err(store_failure)?;
+    }
+    if page.spans.is_empty() {
+        return Err(Failure::new(format!(
+            "no trace or rollout with id {id:?} in the store"
+        )));
+    }
+    Ok(page.spans)
+}
+
+fn latest_trace(store: &SqliteStore) -> Result<Vec<SpanRecord>, Failure> {
+    let latest = store.traces(1).map_err(store_failure)?;
+    let trace = latest
+        .first()
+        .ok_or_else(|| Failure::new("the store holds no traces"))?;
+    spans_of(store, &trace.trace_id)
+}

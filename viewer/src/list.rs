@@ -1,0 +1,46 @@
+//! `agentrace traces`: recent traces with root name, start, duration, span count, tokens and
+//! errors.
+
+use std::fmt::Write as _;
+
+use agentrace::store::TraceSummary;
+
+use crate::style::{duration, paint, utc, BOLD, RED};
+
+/// Renders the trace list as an aligned table.
+pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
+    if traces.is_empty() {
+        return "no traces in the store\n".into();
+    }
+    let name_width = traces
+        .iter()
+        .map(|t| t.root_name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 40);
+    let mut out = String::new();
+    let heading = format!(
+        "{:<32}  {:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {:>6}  ROLLOUT",
+        "TRACE", "ROOT", "START (UTC)", "DURATION", "SPANS", "TOKENS IN/OUT", "ERRORS"
+    );
+    let _ = writeln!(out, "{}", paint(&heading, BOLD, color));
+    for trace in traces {
+        let name: String = trace.root_name.chars().take(name_width).collect();
+        let errors = paint(
+            &format!("{:>6}", trace.errors),
+            RED,
+            color && trace.errors > 0,
+        );
+        let _ = writeln!(
+            out,
+            "{:<32}  {name:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {errors}  {}",
+            trace.trace_id,
+            utc(trace.start_time),
+            duration(trace.duration_nanos()),
+            trace.span_count,
+            format!("{}/{}", trace.input_tokens, trace.output_tokens),
+            trace.rollout_id.as_deref().unwrap_or("-"),
+        );
+    }
+    out
+}
