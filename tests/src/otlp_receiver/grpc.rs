@@ -1,0 +1,73 @@
+//! The OTLP/gRPC side of the receiver: tonic's generated `TraceService` server on its own
+//! tokio runtime thread.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use opentelemetry_proto::tonic::collector::trace::v1::trace_service_server::{
+    TraceService, TraceServiceServer,
+};
+use opentelemetry_proto::tonic::collector::trace::v1::{
+    ExportTraceServiceRequest, ExportTraceServiceResponse,
+};
+
+use super::Received;
+
+struct Service {
+    received: Arc<Mutex<Vec<Received>>>,
+    delay: Duration,
+}
+
+#[tonic::async_trait]
+impl TraceService for Service {
+    async fn export(
+        &self,
+        request: tonic::Request<ExportTraceServiceRequest>,
+    ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
+        let headers: BTreeMap<String, String> = request
+            .metadata()
+            .clone()
+            .into_headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_string(),
+                    value.to_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect();
+        let request = request.into_inner();
+        self.received
+            .lock()
+            .unwrap()
+            .push(Received { headers, request });
+        tokio::time::sleep(self.delay).await;
+        Ok(tonic::Response::new(ExportTraceServiceResponse {
+            partial_success: None,
+        }))
+    }
+}
+
+/// Starts serving on 127.0.0.1; returns the port.
+pub(super) fn serve(received: Arc<Mutex<Vec<Received>>>, delay: Duration) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the OTLP/gRPC receiver");
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let incoming = tonic::transport::server::TcpIncoming::from(listener);
+            let service = TraceServiceServer::new(Service { received, delay });
+            let _ = tonic::transport::Server::builder()
+                .add_service(service)
+                .serve_with_incoming(incoming)
+                .await;
+        });
+    });
+    port
+}

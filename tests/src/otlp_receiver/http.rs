@@ -1,0 +1,76 @@
+//! The OTLP/HTTP side of the receiver: a small HTTP/1.1 server on a std listener that
+//! decodes protobuf bodies posted to `/v1/traces` (keep-alive connections included).
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
+use prost::Message;
+
+use super::Received;
+
+/// Starts serving on 127.0.0.1; returns the port.
+pub(super) fn serve(received: Arc<Mutex<Vec<Received>>>, delay: Duration) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind the OTLP/HTTP receiver");
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let received = received.clone();
+            std::thread::spawn(move || {
+                let _ = connection(stream, &received, delay);
+            });
+        }
+    });
+    port
+}
+
+fn connection(
+    stream: TcpStream,
+    received: &Mutex<Vec<Received>>,
+    delay: Duration,
+) -> std::io::Result<()> {
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut writer = stream;
+    loop {
+        let mut request_line = String::new();
+        if reader.read_line(&mut request_line)? == 0 {
+            return Ok(());
+        }
+        let mut headers = BTreeMap::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line)?;
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((name, value)) = line.split_once(':') {
+                headers.insert(name.trim().to_ascii_lowercase(), value.trim().to_string());
+            }
+        }
+        let length: usize = headers
+            .get("content-length")
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body)?;
+        let path_ok = request_line.split_whitespace().nth(1) == Some("/v1/traces");
+        let status = match ExportTraceServiceRequest::decode(body.as_slice()) {
+            Ok(request) if path_ok => {
+                received.lock().unwrap().push(Received { headers, request });
+                "200 OK"
+            }
+            Ok(_) => "404 Not Found",
+            Err(_) => "400 Bad Request",
+        };
+        std::thread::sleep(delay);
+        let response = format!(
+            "HTTP/1.1 {status}\r\ncontent-type: application/x-protobuf\r\ncontent-length: 0\r\n\r\n"
+        );
+        writer.write_all(response.as_bytes())?;
+        writer.flush()?;
+    }
+}
