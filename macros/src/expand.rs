@@ -44,9 +44,7 @@ pub fn expand(kind: Kind, options: Options, item: TracedFn) -> syn::Result<Token
         shape.follow = Follow::Value;
     }
     match options.stream {
-        Some(true) if !shape.is_stream() => {
-            return Err(not_a_stream(&item.sig))
-        }
+        Some(true) if !shape.is_stream() => return Err(not_a_stream(&item.sig)),
         Some(false) if shape.is_stream() => shape = Shape { follow: Follow::Value, ..shape },
         _ => {}
     }

@@ -1,0 +1,8 @@
+use agentrace::trace;
+
+#[trace]
+const fn answer() -> u32 {
+    42
+}
+
+fn main() {}

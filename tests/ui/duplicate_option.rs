@@ -1,0 +1,6 @@
+use agentrace::trace;
+
+#[trace(name = "load", name = "fetch")]
+fn load() {}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use agentrace::trace;
+
+#[trace(name = 5)]
+fn step() {}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use agentrace::trace;
+
+#[trace]
+struct Config {
+    retries: u32,
+}
+
+fn main() {}
