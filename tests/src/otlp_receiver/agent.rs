@@ -57,3 +57,9 @@ pub fn turn(question: &str) -> Result<String, ToolError> {
 pub fn ping(n: u32) -> u32 {
     n
 }
+
+/// A traced iterator: its span ends when the iterator is used up.
+#[agentrace::trace]
+pub fn numbers(count: u32) -> impl Iterator<Item = u32> {
+    0..count
+}

@@ -1,0 +1,40 @@
+//! Tracing is set up once per process: a second `init`, `init_with_provider` or `install`
+//! is a clear error, and the first guard keeps working. (One test: this binary is one
+//! process.)
+
+use agentrace::ConfigError;
+use opentelemetry_sdk::trace::SdkTracerProvider;
+
+#[agentrace::trace]
+fn work() -> u8 {
+    7
+}
+
+#[test]
+fn a_second_setup_is_an_error_and_the_first_keeps_working() {
+    let guard = agentrace::builder()
+        .no_export()
+        .init()
+        .expect("the first init");
+    let second = agentrace::init().unwrap_err();
+    assert_eq!(second, ConfigError::AlreadyInitialized);
+    assert!(
+        second.to_string().contains("already initialized"),
+        "{second}"
+    );
+    let provider = SdkTracerProvider::builder().build();
+    assert_eq!(
+        agentrace::init_with_provider(provider.clone()).unwrap_err(),
+        ConfigError::AlreadyInitialized
+    );
+    assert!(agentrace::install(&provider).is_err());
+
+    let (_, spans) = agentrace::collect_spans(work);
+    assert_eq!(spans.len(), 1, "the first pipeline still records");
+    agentrace::flush().expect("flush");
+    guard.shutdown().expect("shutdown");
+    assert_eq!(
+        agentrace::init().unwrap_err(),
+        ConfigError::AlreadyInitialized
+    );
+}
