@@ -192,6 +192,14 @@ impl Generator {
                 .filter(|binding| !options.skip.contains(binding))
                 .collect()
         };
+        if let Some(hook) = self.kind.start_hook() {
+            let hook = syn::Ident::new(hook, Span::call_site());
+            let receiver = self.inputs.has_receiver.then(|| quote!(self)).into_iter();
+            let bindings = self.inputs.bindings.iter().map(ToTokens::to_token_stream);
+            for value in receiver.chain(bindings) {
+                fill.push(quote! { (&&Wrap(&#value)).#hook(__agentrace_rec); });
+            }
+        }
         if !captured.is_empty() {
             let names = captured.iter().map(|binding| binding.to_string().trim_start_matches("r#").to_owned());
             fill.push(quote! {
@@ -318,7 +326,15 @@ impl Generator {
     fn consume(&self) -> TokenStream {
         let krate = self.krate();
         let handler = self.handler();
+        let error_handler = error_handler(&krate);
+        let pinned_item = shape::followed_item(&self.item.sig.output);
         let follow = |value: TokenStream| -> TokenStream {
+            let value = match (&pinned_item, self.shape.follow) {
+                (Some(item), Follow::Stream) => quote!(#krate::__private::stream_of::<#item, _>(#value)),
+                (Some(item), Follow::Iterator) => quote!(#krate::__private::iter_of::<#item, _>(#value)),
+                (Some(item), Follow::Future) => quote!(#krate::__private::future_of::<#item, _>(#value)),
+                _ => value,
+            };
             let traced = match self.shape.follow {
                 Follow::Stream => quote!(#krate::__private::traced_stream(__agentrace_span, #value, #handler)),
                 Follow::Iterator => quote!(#krate::__private::traced_iter(__agentrace_span, #value, #handler)),
@@ -342,11 +358,7 @@ impl Generator {
                     match __agentrace_ret {
                         ::core::result::Result::Ok(__agentrace_followed) => ::core::result::Result::Ok(#traced),
                         ::core::result::Result::Err(__agentrace_error) => {
-                            #krate::__private::finish(
-                                __agentrace_span,
-                                &::core::result::Result::<(), _>::Err(&__agentrace_error),
-                                #handler,
-                            );
+                            #krate::__private::finish(__agentrace_span, &__agentrace_error, #error_handler);
                             ::core::result::Result::Err(__agentrace_error)
                         }
                     }
@@ -363,6 +375,10 @@ impl Generator {
         if self.shape.unit {
             return quote!(|_: &mut #krate::__private::Outcome, _: &_| {});
         }
+        let end_hooks = self.kind.end_hooks().iter().map(|hook| {
+            let hook = syn::Ident::new(hook, Span::call_site());
+            quote! { (&&Wrap(__agentrace_ok)).#hook(__agentrace_outcome); }
+        });
         quote! {
             |__agentrace_outcome: &mut #krate::__private::Outcome, __agentrace_value: &_| {
                 #[allow(unused_imports)]
@@ -375,6 +391,7 @@ impl Generator {
                     );
                 }
                 if let ::core::option::Option::Some(__agentrace_ok) = __agentrace_ok {
+                    #(#end_hooks)*
                     if __agentrace_outcome.capture_output() {
                         __agentrace_outcome.output(|__agentrace_out| {
                             (&&&Wrap(__agentrace_ok)).__agentrace_capture(__agentrace_out)
@@ -382,6 +399,21 @@ impl Generator {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The closure that records an error value (the `Err` of a `Result` that would have held a
+/// stream or iterator).
+fn error_handler(krate: &TokenStream) -> TokenStream {
+    quote! {
+        |__agentrace_outcome: &mut #krate::__private::Outcome, __agentrace_err: &_| {
+            #[allow(unused_imports)]
+            use #krate::__private::spec::*;
+            __agentrace_outcome.error(
+                (&&Wrap(__agentrace_err)).__agentrace_error_type(),
+                (&&&Wrap(__agentrace_err)).__agentrace_error_message(),
+            );
         }
     }
 }

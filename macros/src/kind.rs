@@ -91,6 +91,29 @@ impl Kind {
         self == Kind::Generic
     }
 
+    /// The extractor hook the generated code applies to each argument (and the receiver).
+    pub fn start_hook(self) -> Option<&'static str> {
+        match self {
+            Kind::Generic => None,
+            Kind::Llm => Some("__agentrace_llm_request"),
+            Kind::Agent => Some("__agentrace_agent"),
+            Kind::Tool => Some("__agentrace_tool_call"),
+            Kind::Embedding => Some("__agentrace_embedding_request"),
+            Kind::Format => Some("__agentrace_format"),
+        }
+    }
+
+    /// The extractor hooks the generated code applies to the return value (its `Ok` value)
+    /// or to each item of a returned stream.
+    pub fn end_hooks(self) -> &'static [&'static str] {
+        match self {
+            Kind::Llm => &["__agentrace_llm_response", "__agentrace_stream_chunk"],
+            Kind::Tool => &["__agentrace_tool_result"],
+            Kind::Embedding => &["__agentrace_embedding_response"],
+            Kind::Generic | Kind::Agent | Kind::Format => &[],
+        }
+    }
+
     pub fn accepts(self, option: &str) -> bool {
         SHARED_OPTIONS.contains(&option)
             || KIND_OPTIONS

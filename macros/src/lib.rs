@@ -87,3 +87,92 @@ pub fn trace_embedding(args: TokenStream, item: TokenStream) -> TokenStream {
 pub fn trace_format(args: TokenStream, item: TokenStream) -> TokenStream {
     run(Kind::Format, args, item)
 }
+
+mod derive;
+mod derive_roles;
+
+fn run_derive(spec: &derive_roles::DeriveSpec, input: TokenStream) -> TokenStream {
+    syn::parse::<syn::DeriveInput>(input)
+        .and_then(|input| derive::derive(spec, input))
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Derives `agentrace::genai::LlmRequest` from fields marked `#[agentrace(role)]`. Roles:
+/// model, provider, temperature, top_p, top_k, max_tokens, presence_penalty,
+/// frequency_penalty, stop_sequences, seed, stream, choice_count, messages, system, tools.
+#[proc_macro_derive(LlmRequest, attributes(agentrace))]
+pub fn derive_llm_request(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::LLM_REQUEST, input)
+}
+
+/// Derives `agentrace::genai::LlmResponse`. Roles: id, model, finish_reasons, usage,
+/// input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens,
+/// reasoning_output_tokens, messages, output_text.
+#[proc_macro_derive(LlmResponse, attributes(agentrace))]
+pub fn derive_llm_response(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::LLM_RESPONSE, input)
+}
+
+/// Derives `agentrace::genai::TokenUsage`. Roles: input_tokens, output_tokens,
+/// cache_read_input_tokens, cache_creation_input_tokens, reasoning_output_tokens.
+#[proc_macro_derive(TokenUsage, attributes(agentrace))]
+pub fn derive_token_usage(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::TOKEN_USAGE, input)
+}
+
+/// Derives `agentrace::genai::StreamChunk`. Roles: id, model, delta, finish_reason, usage,
+/// input_tokens, output_tokens.
+#[proc_macro_derive(StreamChunk, attributes(agentrace))]
+pub fn derive_stream_chunk(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::STREAM_CHUNK, input)
+}
+
+/// Derives `agentrace::genai::ToolCall`. Roles: call_id, name, description, arguments.
+#[proc_macro_derive(ToolCall, attributes(agentrace))]
+pub fn derive_tool_call(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::TOOL_CALL, input)
+}
+
+/// Derives `agentrace::genai::ToolResult`. Roles: call_id, result, error (text: present
+/// means failed), is_error (flag).
+#[proc_macro_derive(ToolResult, attributes(agentrace))]
+pub fn derive_tool_result(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::TOOL_RESULT, input)
+}
+
+/// Derives `agentrace::genai::AgentInfo`. Roles: id, name, description.
+#[proc_macro_derive(AgentInfo, attributes(agentrace))]
+pub fn derive_agent_info(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::AGENT_INFO, input)
+}
+
+/// Derives `agentrace::genai::EmbeddingRequest`. Roles: model, provider.
+#[proc_macro_derive(EmbeddingRequest, attributes(agentrace))]
+pub fn derive_embedding_request(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::EMBEDDING_REQUEST, input)
+}
+
+/// Derives `agentrace::genai::EmbeddingResponse`. Roles: dimensions (a count, or the
+/// embedding vector itself), model, usage.
+#[proc_macro_derive(EmbeddingResponse, attributes(agentrace))]
+pub fn derive_embedding_response(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::EMBEDDING_RESPONSE, input)
+}
+
+/// Derives `agentrace::genai::FormatRequest`. Roles: target, messages (a count, or the
+/// messages whose number is counted).
+#[proc_macro_derive(FormatRequest, attributes(agentrace))]
+pub fn derive_format_request(input: TokenStream) -> TokenStream {
+    run_derive(&derive_roles::FORMAT_REQUEST, input)
+}
+
+/// Derives `agentrace::genai::ToMessage` for a chat message type. Roles: role, content,
+/// name.
+#[proc_macro_derive(ChatMessage, attributes(agentrace))]
+pub fn derive_chat_message(input: TokenStream) -> TokenStream {
+    syn::parse::<syn::DeriveInput>(input)
+        .and_then(derive::derive_chat_message)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

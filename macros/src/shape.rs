@@ -160,3 +160,34 @@ pub fn annotation(ty: &Type) -> Type {
     Erase.visit_type_mut(&mut ty);
     ty
 }
+
+/// The `Item` (or `Output`) named by an `impl Stream<Item = X>` / `impl Iterator<Item = X>`
+/// / `impl Future<Output = X>` return type, bare or as the `Ok` of a `Result`. The generated
+/// code pins the followed value to it, so that handlers see its type before the opaque
+/// return type is inferred.
+pub fn followed_item(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = output else { return None };
+    item_of(ty)
+}
+
+fn item_of(ty: &Type) -> Option<Type> {
+    match ty {
+        Type::Paren(inner) => item_of(&inner.elem),
+        Type::Group(inner) => item_of(&inner.elem),
+        Type::Path(path) => {
+            let last = path.path.segments.last()?;
+            (last.ident == "Result").then(|| first_type_argument(&last.arguments).and_then(item_of)).flatten()
+        }
+        Type::ImplTrait(imp) => imp.bounds.iter().find_map(|bound| {
+            let TypeParamBound::Trait(bound) = bound else { return None };
+            let PathArguments::AngleBracketed(args) = &bound.path.segments.last()?.arguments else { return None };
+            args.args.iter().find_map(|arg| match arg {
+                GenericArgument::AssocType(assoc) if assoc.ident == "Item" || assoc.ident == "Output" => {
+                    Some(annotation(&assoc.ty))
+                }
+                _ => None,
+            })
+        }),
+        _ => None,
+    }
+}

@@ -9,6 +9,7 @@ pub use opentelemetry::Value;
 
 /// The autoref-specialization traits; generated code brings them into scope with a glob.
 pub mod spec {
+    pub use crate::genai::hooks::*;
     pub use crate::specialize::*;
 }
 
@@ -16,4 +17,23 @@ pub mod spec {
 #[inline(always)]
 pub fn type_name_of<T: ?Sized>() -> &'static str {
     std::any::type_name::<T>()
+}
+
+/// Pins a stream's item type, so that the handlers generated for it can be type-checked
+/// before the function's opaque return type is inferred.
+#[inline(always)]
+pub fn stream_of<I, S: futures_core::Stream<Item = I>>(stream: S) -> S {
+    stream
+}
+
+/// Pins an iterator's item type (see [`stream_of`]).
+#[inline(always)]
+pub fn iter_of<I, T: Iterator<Item = I>>(iter: T) -> T {
+    iter
+}
+
+/// Pins a future's output type (see [`stream_of`]).
+#[inline(always)]
+pub fn future_of<O, F: std::future::Future<Output = O>>(future: F) -> F {
+    future
 }

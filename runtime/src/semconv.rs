@@ -24,6 +24,60 @@ pub const GEN_AI_TOOL_CALL_ID: &str = "gen_ai.tool.call.id";
 pub const GEN_AI_TOOL_DESCRIPTION: &str = "gen_ai.tool.description";
 /// `gen_ai.response.time_to_first_chunk`: seconds from the span's start to the first item.
 pub const GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK: &str = "gen_ai.response.time_to_first_chunk";
+/// `gen_ai.conversation.id`.
+pub const GEN_AI_CONVERSATION_ID: &str = "gen_ai.conversation.id";
+/// `gen_ai.request.temperature`.
+pub const GEN_AI_REQUEST_TEMPERATURE: &str = "gen_ai.request.temperature";
+/// `gen_ai.request.top_p`.
+pub const GEN_AI_REQUEST_TOP_P: &str = "gen_ai.request.top_p";
+/// `gen_ai.request.top_k`.
+pub const GEN_AI_REQUEST_TOP_K: &str = "gen_ai.request.top_k";
+/// `gen_ai.request.max_tokens`.
+pub const GEN_AI_REQUEST_MAX_TOKENS: &str = "gen_ai.request.max_tokens";
+/// `gen_ai.request.presence_penalty`.
+pub const GEN_AI_REQUEST_PRESENCE_PENALTY: &str = "gen_ai.request.presence_penalty";
+/// `gen_ai.request.frequency_penalty`.
+pub const GEN_AI_REQUEST_FREQUENCY_PENALTY: &str = "gen_ai.request.frequency_penalty";
+/// `gen_ai.request.stop_sequences`.
+pub const GEN_AI_REQUEST_STOP_SEQUENCES: &str = "gen_ai.request.stop_sequences";
+/// `gen_ai.request.seed`.
+pub const GEN_AI_REQUEST_SEED: &str = "gen_ai.request.seed";
+/// `gen_ai.request.choice.count`.
+pub const GEN_AI_REQUEST_CHOICE_COUNT: &str = "gen_ai.request.choice.count";
+/// `gen_ai.response.id`.
+pub const GEN_AI_RESPONSE_ID: &str = "gen_ai.response.id";
+/// `gen_ai.response.model`: the model that answered.
+pub const GEN_AI_RESPONSE_MODEL: &str = "gen_ai.response.model";
+/// `gen_ai.response.finish_reasons`: one per choice.
+pub const GEN_AI_RESPONSE_FINISH_REASONS: &str = "gen_ai.response.finish_reasons";
+/// `gen_ai.usage.input_tokens`.
+pub const GEN_AI_USAGE_INPUT_TOKENS: &str = "gen_ai.usage.input_tokens";
+/// `gen_ai.usage.output_tokens`.
+pub const GEN_AI_USAGE_OUTPUT_TOKENS: &str = "gen_ai.usage.output_tokens";
+/// `gen_ai.usage.cache_read.input_tokens`.
+pub const GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS: &str = "gen_ai.usage.cache_read.input_tokens";
+/// `gen_ai.usage.cache_creation.input_tokens`.
+pub const GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS: &str = "gen_ai.usage.cache_creation.input_tokens";
+/// `gen_ai.usage.reasoning.output_tokens`.
+pub const GEN_AI_USAGE_REASONING_OUTPUT_TOKENS: &str = "gen_ai.usage.reasoning.output_tokens";
+/// `gen_ai.input.messages`: the chat history sent, as JSON text.
+pub const GEN_AI_INPUT_MESSAGES: &str = "gen_ai.input.messages";
+/// `gen_ai.output.messages`: the messages the model returned, as JSON text.
+pub const GEN_AI_OUTPUT_MESSAGES: &str = "gen_ai.output.messages";
+/// `gen_ai.system_instructions`: the system instructions, as JSON text.
+pub const GEN_AI_SYSTEM_INSTRUCTIONS: &str = "gen_ai.system_instructions";
+/// `gen_ai.tool.definitions`: the tools offered to the model, as JSON text.
+pub const GEN_AI_TOOL_DEFINITIONS: &str = "gen_ai.tool.definitions";
+/// `gen_ai.tool.call.arguments`: a tool call's arguments, as JSON text.
+pub const GEN_AI_TOOL_CALL_ARGUMENTS: &str = "gen_ai.tool.call.arguments";
+/// `gen_ai.tool.call.result`: a tool call's result, as JSON text.
+pub const GEN_AI_TOOL_CALL_RESULT: &str = "gen_ai.tool.call.result";
+/// `gen_ai.tool.type`: `function`, `extension` or `datastore`.
+pub const GEN_AI_TOOL_TYPE: &str = "gen_ai.tool.type";
+/// `gen_ai.embeddings.dimension.count`.
+pub const GEN_AI_EMBEDDINGS_DIMENSION_COUNT: &str = "gen_ai.embeddings.dimension.count";
+/// `gen_ai.output.type`: `text`, `json`, `image`, `speech`.
+pub const GEN_AI_OUTPUT_TYPE: &str = "gen_ai.output.type";
 
 /// `error.type`: a low-cardinality class of the error (`cancelled`, `panic`, a type name).
 pub const ERROR_TYPE: &str = "error.type";
@@ -49,6 +103,31 @@ pub const OUTPUT_MIME_TYPE: &str = "output.mime_type";
 /// The MIME type of captured values.
 pub const MIME_JSON: &str = "application/json";
 
+/// OpenInference `llm.model_name`.
+pub const LLM_MODEL_NAME: &str = "llm.model_name";
+/// OpenInference `llm.provider`.
+pub const LLM_PROVIDER: &str = "llm.provider";
+/// OpenInference `llm.token_count.prompt`.
+pub const LLM_TOKEN_COUNT_PROMPT: &str = "llm.token_count.prompt";
+/// OpenInference `llm.token_count.completion`.
+pub const LLM_TOKEN_COUNT_COMPLETION: &str = "llm.token_count.completion";
+/// OpenInference `llm.token_count.total`.
+pub const LLM_TOKEN_COUNT_TOTAL: &str = "llm.token_count.total";
+/// OpenInference `llm.invocation_parameters`: the request parameters as JSON text.
+pub const LLM_INVOCATION_PARAMETERS: &str = "llm.invocation_parameters";
+/// OpenInference `tool.name`.
+pub const TOOL_NAME: &str = "tool.name";
+/// OpenInference `session.id`.
+pub const SESSION_ID: &str = "session.id";
+/// OpenInference `user.id`.
+pub const USER_ID: &str = "user.id";
+/// Resource attribute naming the Arize Phoenix project.
+pub const OPENINFERENCE_PROJECT_NAME: &str = "openinference.project.name";
+
+/// Whether the request asked for a streamed answer (no GenAI convention exists yet).
+pub const AGENTRACE_REQUEST_STREAM: &str = "agentrace.request.stream";
+/// How many messages a `#[trace_format]` function formatted.
+pub const AGENTRACE_FORMAT_MESSAGE_COUNT: &str = "agentrace.format.message_count";
 /// The target a `#[trace_format]` function formats for.
 pub const AGENTRACE_FORMAT_TARGET: &str = "agentrace.format.target";
 /// How many items a traced stream or iterator yielded.

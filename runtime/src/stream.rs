@@ -71,6 +71,7 @@ impl ItemsSpan {
     }
 
     fn complete(mut self) {
+        self.outcome.flush_fold();
         let attributes = self.attributes();
         let outcome = std::mem::replace(&mut self.outcome, self.span.new_outcome(true));
         self.span.end(outcome, attributes);
@@ -82,6 +83,7 @@ impl Drop for ItemsSpan {
         if self.span.is_ended() {
             return;
         }
+        self.outcome.flush_fold();
         let attributes = self.attributes();
         let outcome = std::mem::replace(&mut self.outcome, self.span.new_outcome(true));
         self.span.end_abandoned(outcome, attributes);

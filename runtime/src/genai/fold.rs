@@ -1,0 +1,98 @@
+//! [`ChunkFold`]: a streamed LLM response rebuilt from its chunks: text deltas joined, the
+//! last id, model, usage and finish reasons kept. When the stream ends it is written as one
+//! response: `gen_ai.response.*`, `gen_ai.usage.*` and one assistant output message.
+
+use super::message::Message;
+use super::sink::GenAi;
+use super::usage::Usage;
+use super::values::{CountValue, TextListValue, TextValue};
+use super::TokenUsage;
+
+/// Accumulates the chunks of a streamed response. [`StreamChunk`](super::StreamChunk)
+/// implementations call its setters once per chunk.
+///
+/// ```
+/// use agentrace::genai::{ChunkFold, StreamChunk};
+///
+/// struct Delta { text: String, done: bool }
+///
+/// impl StreamChunk for Delta {
+///     fn fold_chunk(&self, fold: &mut ChunkFold) {
+///         fold.delta(&self.text);
+///         if self.done {
+///             fold.finish_reason("stop");
+///         }
+///     }
+/// }
+/// ```
+#[derive(Debug, Default, Clone)]
+pub struct ChunkFold {
+    id: Option<String>,
+    model: Option<String>,
+    text: String,
+    saw_text: bool,
+    finish_reasons: Vec<String>,
+    usage: Usage,
+}
+
+impl ChunkFold {
+    /// The response id (the last one seen is kept).
+    pub fn id(&mut self, id: &(impl TextValue + ?Sized)) {
+        if let Some(id) = id.text() {
+            self.id = Some(id.into_owned());
+        }
+    }
+
+    /// The model that answered (the last one seen is kept).
+    pub fn model(&mut self, model: &(impl TextValue + ?Sized)) {
+        if let Some(model) = model.text() {
+            self.model = Some(model.into_owned());
+        }
+    }
+
+    /// A piece of the answer's text, appended to what came before.
+    pub fn delta(&mut self, text: &(impl TextValue + ?Sized)) {
+        if let Some(text) = text.text() {
+            self.text.push_str(&text);
+            self.saw_text = true;
+        }
+    }
+
+    /// A finish reason; the reasons of the last chunk that has any are kept.
+    pub fn finish_reason(&mut self, reason: &(impl TextListValue + ?Sized)) {
+        let reasons = reason.texts();
+        if !reasons.is_empty() {
+            self.finish_reasons = reasons;
+        }
+    }
+
+    /// Input tokens (the last value seen is kept: usage comes on the last chunk).
+    pub fn input_tokens(&mut self, tokens: &(impl CountValue + ?Sized)) {
+        self.usage.input_tokens(tokens);
+    }
+
+    /// Output tokens (the last value seen is kept).
+    pub fn output_tokens(&mut self, tokens: &(impl CountValue + ?Sized)) {
+        self.usage.output_tokens(tokens);
+    }
+
+    /// Token usage from a nested usage value (the last counts seen are kept).
+    pub fn usage(&mut self, usage: &(impl TokenUsage + ?Sized)) {
+        let mut later = Usage::default();
+        usage.extract_usage(&mut later);
+        self.usage.merge(later);
+    }
+
+    /// Writes the folded response.
+    pub(crate) fn write_to(&self, out: &mut GenAi) {
+        out.response_id(&self.id);
+        out.response_model(&self.model);
+        out.finish_reasons(&self.finish_reasons);
+        out.usage(&self.usage);
+        if self.saw_text {
+            let mut message = Message::text("assistant", self.text.clone());
+            message.finish_reason = self.finish_reasons.first().cloned();
+            out.output_messages(&message);
+        }
+    }
+}
