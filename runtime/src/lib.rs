@@ -72,6 +72,7 @@ pub mod semconv;
 mod settings;
 mod span;
 mod specialize;
+pub mod redact;
 pub mod store;
 mod stream;
 pub mod testing;
@@ -98,6 +99,8 @@ pub use record::{
     RecordEvent, RecordKind, RecordLink, RecordResource, RecordStatus, SpanRecord, StatusCode,
 };
 pub use settings::{
-    capture_content, set_capture_content, set_max_stream_output_bytes, DEFAULT_MAX_OUTPUT_BYTES,
+    capture_content, max_attribute_bytes, max_capture_depth, set_capture_content,
+    set_max_attribute_bytes, set_max_capture_depth, set_max_stream_output_bytes,
+    DEFAULT_MAX_ATTRIBUTE_BYTES, DEFAULT_MAX_CAPTURE_DEPTH, DEFAULT_MAX_OUTPUT_BYTES,
 };
 pub use tree::render_tree;

@@ -27,13 +27,55 @@ pub fn capture_content() -> bool {
     CAPTURE_CONTENT.load(Ordering::Relaxed)
 }
 
-/// Sets the cap on the JSON text captured from the items of a traced stream or iterator.
-/// Items past the cap are counted but not captured, and the span gets
-/// `agentrace.output.truncated = true`.
+/// Sets the cap on the JSON text captured from the items of a traced stream or iterator
+/// (the per-attribute limit, [`set_max_attribute_bytes`], applies too: the smaller wins).
+/// Items past the cap are counted but not captured: the array ends with an element
+/// `"…[+N items]"` and the span lists `output.value` in `agentrace.truncated`.
 pub fn set_max_stream_output_bytes(bytes: usize) {
     MAX_OUTPUT_BYTES.store(bytes, Ordering::Relaxed);
 }
 
 pub(crate) fn max_stream_output_bytes() -> usize {
     MAX_OUTPUT_BYTES.load(Ordering::Relaxed)
+}
+
+static MAX_ATTRIBUTE_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_ATTRIBUTE_BYTES);
+static MAX_CAPTURE_DEPTH: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_CAPTURE_DEPTH);
+
+/// The default limit on the JSON text of one captured attribute (`input.value`,
+/// `output.value`, GenAI content): 32 KiB.
+pub const DEFAULT_MAX_ATTRIBUTE_BYTES: usize = 32 * 1024;
+
+/// The default nesting depth past which captured values are cut: 64.
+pub const DEFAULT_MAX_CAPTURE_DEPTH: usize = 64;
+
+/// Sets the limit on the JSON text of one captured attribute, enforced while it is
+/// written. The text stays valid JSON: a string cut short ends with `…[+N bytes]`, an array
+/// or object whose elements no longer fit ends with a last element `"…[+N items]"` or entry
+/// `"…": "[+N entries]"`, and the span lists the attribute in `agentrace.truncated`. The
+/// limit can be passed by a few dozen bytes (the markers and closing brackets).
+///
+/// ```
+/// agentrace::set_max_attribute_bytes(1024);
+/// assert_eq!(agentrace::max_attribute_bytes(), 1024);
+/// agentrace::set_max_attribute_bytes(agentrace::DEFAULT_MAX_ATTRIBUTE_BYTES);
+/// ```
+pub fn set_max_attribute_bytes(bytes: usize) {
+    MAX_ATTRIBUTE_BYTES.store(bytes, Ordering::Relaxed);
+}
+
+/// The limit on the JSON text of one captured attribute.
+pub fn max_attribute_bytes() -> usize {
+    MAX_ATTRIBUTE_BYTES.load(Ordering::Relaxed)
+}
+
+/// Sets the nesting depth past which captured values are written as `"…[depth limit]"`
+/// (so that deeply nested values never exhaust the stack).
+pub fn set_max_capture_depth(depth: usize) {
+    MAX_CAPTURE_DEPTH.store(depth, Ordering::Relaxed);
+}
+
+/// The nesting depth past which captured values are cut.
+pub fn max_capture_depth() -> usize {
+    MAX_CAPTURE_DEPTH.load(Ordering::Relaxed)
 }

@@ -11,7 +11,9 @@ use opentelemetry::{Context, ContextGuard, KeyValue, Value};
 use opentelemetry_sdk::trace::Span;
 
 use crate::kind::{OperationKind, SpanMeta};
-use crate::{activation, pipeline, semconv, settings, value};
+use crate::redact::Notes;
+use crate::value::Capture;
+use crate::{activation, pipeline, semconv, settings};
 
 /// Room for the attributes a span gets at start, so that filling it does not reallocate.
 const START_ATTRIBUTES: usize = 10;
@@ -33,20 +35,23 @@ fn start_active(meta: &'static SpanMeta, fill: impl FnOnce(&mut Recorder<'_>)) -
     builder.attributes = Some(Vec::with_capacity(START_ATTRIBUTES));
     let mut span = tracer.build_with_context(builder, &parent);
     let recording = span.is_recording();
+    let mut notes = None;
     if recording {
         let mut recorder = Recorder {
             span: &mut span,
             meta,
             self_type: None,
             subject_set: false,
-            input: Vec::new(),
+            input: Capture::object(semconv::INPUT_VALUE),
         };
         fill(&mut recorder);
         recorder.write_static_attributes();
+        notes = recorder.take_notes();
     }
     Some(SpanGuard {
         cx: parent.with_span(span),
         recording,
+        notes,
         ended: AtomicBool::new(false),
         started: meta.streaming.then(Instant::now),
         capture_output: meta.capture_output.unwrap_or_else(settings::capture_content),
@@ -74,7 +79,7 @@ pub struct Recorder<'a> {
     meta: &'static SpanMeta,
     self_type: Option<&'static str>,
     subject_set: bool,
-    input: Vec<u8>,
+    input: Capture,
 }
 
 impl Recorder<'_> {
@@ -103,12 +108,22 @@ impl Recorder<'_> {
         self.self_type = Some(type_name);
     }
 
-    /// Captures one argument: `write` writes its JSON text.
-    pub fn input(&mut self, name: &str, write: impl FnOnce(&mut Vec<u8>)) {
-        self.input.push(if self.input.is_empty() { b'{' } else { b',' });
-        value::write_str(&mut self.input, name);
-        self.input.push(b':');
-        write(&mut self.input);
+    /// Captures one argument: `write` writes its JSON text (redacted, within the length
+    /// limit).
+    pub fn input(&mut self, name: &str, write: impl FnOnce(&mut Capture)) {
+        self.input.entry(name, write);
+    }
+
+    /// Adds what another captured attribute of this span redacted or cut (see
+    /// `value::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
+    #[allow(dead_code)]
+    pub(crate) fn add_notes(&mut self, notes: Notes) {
+        self.input.add_notes(notes);
+    }
+
+    fn take_notes(&mut self) -> Option<Box<Notes>> {
+        let notes = self.input.take_notes();
+        (!notes.is_empty()).then(|| Box::new(notes))
     }
 
     /// Sets the span's subject (model, agent name, tool name or format target) from a value
@@ -159,9 +174,7 @@ impl Recorder<'_> {
             };
             self.span.set_attribute(KeyValue::new(key, description));
         }
-        if !self.input.is_empty() {
-            self.input.push(b'}');
-            let input = value::into_string(std::mem::take(&mut self.input));
+        if let Some(input) = self.input.finish() {
             self.span.set_attribute(KeyValue::new(semconv::INPUT_VALUE, input));
             self.span.set_attribute(KeyValue::new(semconv::INPUT_MIME_TYPE, semconv::MIME_JSON));
         }
@@ -208,8 +221,7 @@ pub struct ErrorInfo {
 pub struct Outcome {
     capture_output: bool,
     sequence: bool,
-    output: Vec<u8>,
-    truncated: bool,
+    output: Capture,
     error: Option<ErrorInfo>,
     /// Attributes read from the return value by extractors, written when the span ends.
     pub(crate) attributes: Vec<KeyValue>,
@@ -220,8 +232,11 @@ impl Outcome {
         Outcome {
             capture_output,
             sequence,
-            output: Vec::new(),
-            truncated: false,
+            output: if sequence {
+                Capture::array(semconv::OUTPUT_VALUE, settings::max_stream_output_bytes())
+            } else {
+                Capture::single(semconv::OUTPUT_VALUE)
+            },
             error: None,
             attributes: Vec::new(),
         }
@@ -229,23 +244,25 @@ impl Outcome {
 
     /// `true` when the return value should be captured into `output.value`.
     pub fn capture_output(&self) -> bool {
-        self.capture_output && !self.truncated
+        self.capture_output
     }
 
-    /// Captures the output: `write` writes its JSON text. For streams and iterators each call
-    /// adds one item to a JSON array, up to the configured cap.
-    pub fn output(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
-        if !self.sequence {
-            write(&mut self.output);
-            return;
+    /// Captures the output: `write` writes its JSON text (redacted, within the length
+    /// limit). For streams and iterators each call adds one item to a JSON array; items past
+    /// the limit are counted, and the array ends with `"…[+N items]"`.
+    pub fn output(&mut self, write: impl FnOnce(&mut Capture)) {
+        if self.sequence {
+            self.output.item(write);
+        } else {
+            self.output.set(write);
         }
-        let before = self.output.len();
-        self.output.push(if before == 0 { b'[' } else { b',' });
-        write(&mut self.output);
-        if self.output.len() + 1 > settings::max_stream_output_bytes() {
-            self.output.truncate(before);
-            self.truncated = true;
-        }
+    }
+
+    /// Adds what another captured attribute of this span redacted or cut (see
+    /// `value::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
+    #[allow(dead_code)]
+    pub(crate) fn add_notes(&mut self, notes: Notes) {
+        self.output.add_notes(notes);
     }
 
     /// Records an error; the first one recorded is kept.
@@ -256,13 +273,10 @@ impl Outcome {
     }
 
     fn output_text(&mut self) -> Option<String> {
-        if self.sequence && self.capture_output {
-            if self.output.is_empty() {
-                self.output.push(b'[');
-            }
-            self.output.push(b']');
+        if !self.capture_output {
+            return None;
         }
-        (!self.output.is_empty()).then(|| value::into_string(std::mem::take(&mut self.output)))
+        self.output.finish()
     }
 }
 
@@ -272,6 +286,8 @@ impl Outcome {
 pub struct SpanGuard {
     cx: Context,
     recording: bool,
+    /// What capturing the arguments redacted or cut.
+    notes: Option<Box<Notes>>,
     ended: AtomicBool,
     started: Option<Instant>,
     capture_output: bool,
@@ -343,9 +359,9 @@ impl SpanGuard {
             attributes.push(KeyValue::new(semconv::OUTPUT_MIME_TYPE, semconv::MIME_JSON));
         }
         attributes.append(&mut outcome.attributes);
-        if outcome.truncated {
-            attributes.push(KeyValue::new(semconv::AGENTRACE_OUTPUT_TRUNCATED, true));
-        }
+        let mut notes = self.notes.as_deref().cloned().unwrap_or_default();
+        notes.merge(outcome.output.take_notes());
+        notes.write(&mut attributes);
         let status = match outcome.error {
             None => Status::Ok,
             Some(ErrorInfo { class, message }) => {

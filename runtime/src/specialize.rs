@@ -17,7 +17,7 @@ use opentelemetry::Value;
 use serde::Serialize;
 
 use crate::attribute::ToAttribute;
-use crate::value;
+use crate::value::{self, Capture};
 use crate::ErrorType;
 
 /// The wrapper the specialized methods are implemented on.
@@ -26,10 +26,10 @@ pub struct Wrap<T>(pub T);
 /// Capture through `Serialize`.
 pub trait CaptureSerialize {
     /// Writes the value as JSON.
-    fn __agentrace_capture(&self, out: &mut Vec<u8>);
+    fn __agentrace_capture(&self, out: &mut Capture);
 }
 impl<T: Serialize + ?Sized> CaptureSerialize for &&Wrap<&T> {
-    fn __agentrace_capture(&self, out: &mut Vec<u8>) {
+    fn __agentrace_capture(&self, out: &mut Capture) {
         value::write_serialize(out, self.0);
     }
 }
@@ -37,10 +37,10 @@ impl<T: Serialize + ?Sized> CaptureSerialize for &&Wrap<&T> {
 /// Capture through `Debug`.
 pub trait CaptureDebug {
     /// Writes the value's `Debug` text as a JSON string.
-    fn __agentrace_capture(&self, out: &mut Vec<u8>);
+    fn __agentrace_capture(&self, out: &mut Capture);
 }
 impl<T: Debug + ?Sized> CaptureDebug for &Wrap<&T> {
-    fn __agentrace_capture(&self, out: &mut Vec<u8>) {
+    fn __agentrace_capture(&self, out: &mut Capture) {
         value::write_debug(out, self.0);
     }
 }
@@ -48,10 +48,10 @@ impl<T: Debug + ?Sized> CaptureDebug for &Wrap<&T> {
 /// Capture of the type name only.
 pub trait CaptureTypeName {
     /// Writes the value's type name as a JSON string.
-    fn __agentrace_capture(&self, out: &mut Vec<u8>);
+    fn __agentrace_capture(&self, out: &mut Capture);
 }
 impl<T: ?Sized> CaptureTypeName for Wrap<&T> {
-    fn __agentrace_capture(&self, out: &mut Vec<u8>) {
+    fn __agentrace_capture(&self, out: &mut Capture) {
         value::write_type_name::<T>(out);
     }
 }
@@ -90,7 +90,12 @@ pub trait AttributeDebug {
 }
 impl<T: Debug + ?Sized> AttributeDebug for &Wrap<&T> {
     fn __agentrace_attribute(&self) -> Option<Value> {
-        Some(Value::from(format!("{:?}", self.0)))
+        let mut out = Vec::new();
+        value::write_debug(&mut out, self.0);
+        let text = value::into_string(out);
+        Some(Value::from(
+            serde_json::from_str::<String>(&text).unwrap_or(text),
+        ))
     }
 }
 

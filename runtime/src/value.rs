@@ -1,37 +1,312 @@
-//! Writing captured values as JSON text, in a way that never fails and never panics.
+//! Capturing values as JSON text for span attributes, in a way that never fails and never
+//! panics, with redaction and the length limit applied while writing.
 //!
-//! A value that implements `Serialize` is serialized with serde_json; if serialization fails
-//! part-way, what was written is taken back and a string naming the failure is written
-//! instead, so the output is always valid JSON. Values without `Serialize` are written as
-//! their `Debug` text, or, with neither, as their type name.
+//! A [`Capture`] is one attribute being written (`input.value`, `output.value`, a GenAI
+//! content attribute): a single value, the object of a call's arguments, or the array of a
+//! stream's items. A value that implements `Serialize` goes through the redacting
+//! [`Writer`](crate::redact::Writer); values without it are written as their `Debug` text,
+//! or, with neither, as their type name, both redacted and cut like any string. A
+//! `Serialize` or `Debug` impl that fails or panics leaves `"<unserializable: reason>"` in
+//! its place. The capture remembers which paths were redacted and whether it was cut, for
+//! `agentrace.redacted` and `agentrace.truncated`.
 
-use std::fmt::Debug;
+use std::fmt::{self, Debug, Write as _};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
 
 use serde::Serialize;
 
-/// Writes `value` as JSON; on a serialization error writes `"<unserializable: reason>"`.
-pub fn write_serialize<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    let start = out.len();
-    if let Err(error) = serde_json::to_writer(&mut *out, value) {
-        out.truncate(start);
-        write_str(out, &format!("<unserializable: {error}>"));
+use crate::redact::{self, Notes, Redaction, Writer};
+use crate::settings;
+
+/// `agentrace.redacted`: the JSON paths of captured values that were redacted.
+pub(crate) const AGENTRACE_REDACTED: &str = "agentrace.redacted";
+/// `agentrace.truncated`: the attributes whose value was cut to the length limit.
+pub(crate) const AGENTRACE_TRUNCATED: &str = "agentrace.truncated";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Shape {
+    Single,
+    Object,
+    Array,
+}
+
+/// One attribute being captured: its JSON text so far, its limits, and what was redacted
+/// or cut. Generated code receives it as `&mut Capture` and writes values into it.
+pub struct Capture {
+    out: Vec<u8>,
+    attribute: &'static str,
+    shape: Shape,
+    limit: usize,
+    count: usize,
+    skipped: usize,
+    path: String,
+    notes: Notes,
+    rules: Option<Arc<Redaction>>,
+}
+
+impl Debug for Capture {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Capture")
+            .field("attribute", &self.attribute)
+            .field("bytes", &self.out.len())
+            .field("notes", &self.notes)
+            .finish()
     }
 }
 
-/// Writes the `Debug` text of `value` as a JSON string.
-pub fn write_debug<T: Debug + ?Sized>(out: &mut Vec<u8>, value: &T) {
-    write_str(out, &format!("{value:?}"));
+impl Capture {
+    fn new(attribute: &'static str, shape: Shape, limit: usize) -> Self {
+        Capture {
+            out: Vec::new(),
+            attribute,
+            shape,
+            limit,
+            count: 0,
+            skipped: 0,
+            path: String::new(),
+            notes: Notes::default(),
+            rules: None,
+        }
+    }
+
+    /// A single value for `attribute`.
+    pub(crate) fn single(attribute: &'static str) -> Self {
+        Capture::new(attribute, Shape::Single, settings::max_attribute_bytes())
+    }
+
+    /// An object of named values (a call's arguments) for `attribute`.
+    pub(crate) fn object(attribute: &'static str) -> Self {
+        Capture::new(attribute, Shape::Object, settings::max_attribute_bytes())
+    }
+
+    /// An array of items (a stream's) for `attribute`, of at most `limit` bytes.
+    pub(crate) fn array(attribute: &'static str, limit: usize) -> Self {
+        Capture::new(
+            attribute,
+            Shape::Array,
+            limit.min(settings::max_attribute_bytes()),
+        )
+    }
+
+    fn rules(&mut self) -> Option<Arc<Redaction>> {
+        if self.rules.is_none() {
+            let current = redact::current();
+            self.rules = Some(current);
+        }
+        self.rules.clone().filter(|rules| rules.is_enabled())
+    }
+
+    /// `true` once the length limit is reached.
+    pub(crate) fn is_full(&self) -> bool {
+        self.out.len() >= self.limit
+    }
+
+    /// Writes one named value of an object; `write` writes the value.
+    pub(crate) fn entry(&mut self, name: &str, write: impl FnOnce(&mut Capture)) {
+        if self.is_full() {
+            self.skipped += 1;
+            return;
+        }
+        self.out.push(if self.count == 0 { b'{' } else { b',' });
+        self.count += 1;
+        self.with_writer(|writer| writer.plain_str(name));
+        self.out.push(b':');
+        self.path.clear();
+        self.path.push_str(self.attribute);
+        self.path.push('.');
+        self.path.push_str(name);
+        let rules = self.rules();
+        match rules
+            .as_deref()
+            .and_then(|rules| rules.key_rule(name).map(|rule| (rules, rule)))
+        {
+            Some((rules, rule)) => {
+                let secret = if rules.current_mode() == redact::Mode::Replace {
+                    String::new()
+                } else {
+                    unredacted_text(write)
+                };
+                self.notes.redacted(&self.path);
+                let marker = rules.marker(rule, &secret);
+                self.with_writer(|writer| writer.plain_str(&marker));
+            }
+            None => write(self),
+        }
+    }
+
+    /// Writes one item of an array; `write` writes the item. Items past the limit are
+    /// counted, not written.
+    pub(crate) fn item(&mut self, write: impl FnOnce(&mut Capture)) {
+        if self.is_full() {
+            self.skipped += 1;
+            return;
+        }
+        self.out.push(if self.count == 0 { b'[' } else { b',' });
+        self.path.clear();
+        let _ = write!(self.path, "{}[{}]", self.attribute, self.count);
+        self.count += 1;
+        write(self);
+    }
+
+    /// Writes the value itself, for a single-value capture.
+    pub(crate) fn set(&mut self, write: impl FnOnce(&mut Capture)) {
+        self.path.clear();
+        self.path.push_str(self.attribute);
+        write(self);
+    }
+
+    /// Closes the object or array and returns the JSON text; `None` when nothing was
+    /// captured (an array with no items is `[]`).
+    pub(crate) fn finish(&mut self) -> Option<String> {
+        let (close, marker): (&[u8], String) = match self.shape {
+            Shape::Single => (b"", String::new()),
+            Shape::Object => (b"}", format!("\"…\":\"[+{} entries]\"", self.skipped)),
+            Shape::Array => {
+                if self.out.is_empty() && self.skipped == 0 {
+                    self.out.push(b'[');
+                }
+                (b"]", format!("\"…[+{} items]\"", self.skipped))
+            }
+        };
+        if self.out.is_empty() {
+            return None;
+        }
+        if self.skipped > 0 {
+            self.notes.truncated(self.attribute);
+            self.out.push(b',');
+            self.out.extend_from_slice(marker.as_bytes());
+        }
+        self.out.extend_from_slice(close);
+        self.count = 0;
+        self.skipped = 0;
+        Some(into_string(std::mem::take(&mut self.out)))
+    }
+
+    /// What was redacted or cut so far.
+    pub(crate) fn take_notes(&mut self) -> Notes {
+        std::mem::take(&mut self.notes)
+    }
+
+    /// Adds what another capture of the same span redacted or cut.
+    pub(crate) fn add_notes(&mut self, notes: Notes) {
+        self.notes.merge(notes);
+    }
+
+    /// Runs `write` with a writer at the end of the text; a panic inside leaves
+    /// `"<unserializable: panicked>"` in place of what it wrote.
+    fn with_writer(&mut self, write: impl FnOnce(&mut Writer<'_>)) {
+        let rules = self.rules();
+        let mark = self.out.len();
+        let mut writer = Writer {
+            out: &mut self.out,
+            limit: self.limit,
+            max_depth: settings::max_capture_depth(),
+            rules: rules.as_deref(),
+            path: &mut self.path,
+            notes: &mut self.notes,
+            attribute: self.attribute,
+            depth: 0,
+        };
+        if catch_unwind(AssertUnwindSafe(|| write(&mut writer))).is_err() {
+            writer.out.truncate(mark);
+            writer.plain_str("<unserializable: panicked>");
+        }
+    }
+}
+
+/// The JSON text `write` produces with redaction off, as a plain string when it is one:
+/// what hash and partial modes hide.
+fn unredacted_text(write: impl FnOnce(&mut Capture)) -> String {
+    let mut scratch = Capture::single("");
+    scratch.rules = Some(Arc::new(Redaction::default().enabled(false)));
+    scratch.set(write);
+    let text = scratch.finish().unwrap_or_default();
+    serde_json::from_str::<String>(&text).unwrap_or(text)
+}
+
+/// Where capture functions write: a [`Capture`], or a bare `Vec<u8>` (redacted and limited
+/// the same way; what was redacted or cut is not reported).
+pub(crate) trait Sink {
+    /// Runs `write` with a writer at the end of the text.
+    fn __with_writer(&mut self, write: &mut dyn FnMut(&mut Writer<'_>));
+}
+
+impl Sink for Capture {
+    fn __with_writer(&mut self, write: &mut dyn FnMut(&mut Writer<'_>)) {
+        self.with_writer(|writer| write(writer));
+    }
+}
+
+impl Sink for Vec<u8> {
+    fn __with_writer(&mut self, write: &mut dyn FnMut(&mut Writer<'_>)) {
+        let mut capture = Capture::single("");
+        capture.out = std::mem::take(self);
+        capture.limit = capture.out.len().saturating_add(capture.limit);
+        capture.with_writer(|writer| write(writer));
+        *self = capture.out;
+    }
+}
+
+/// Writes `value` as JSON, redacted and cut to the limit; never fails.
+pub(crate) fn write_serialize<T: Serialize + ?Sized>(out: &mut impl Sink, value: &T) {
+    out.__with_writer(&mut |writer| writer.value(value));
+}
+
+/// Writes the `Debug` text of `value` as a JSON string, redacted and cut to the limit.
+pub(crate) fn write_debug<T: Debug + ?Sized>(out: &mut impl Sink, value: &T) {
+    out.__with_writer(&mut |writer| {
+        let room = writer.limit.saturating_sub(writer.out.len());
+        let mut text = Bounded {
+            text: String::new(),
+            room: room.saturating_add(4096),
+            dropped: 0,
+        };
+        if fmt::write(&mut text, format_args!("{value:?}")).is_err() && text.text.is_empty() {
+            text.text.push_str("<unformattable>");
+        }
+        writer.text(&text.text, text.dropped);
+    });
 }
 
 /// Writes a type name as a JSON string, for values with neither `Serialize` nor `Debug`.
-pub fn write_type_name<T: ?Sized>(out: &mut Vec<u8>) {
-    write_str(out, std::any::type_name::<T>());
+pub(crate) fn write_type_name<T: ?Sized>(out: &mut impl Sink) {
+    out.__with_writer(&mut |writer| writer.plain_str(std::any::type_name::<T>()));
 }
 
-/// Writes `text` as a JSON string.
-pub fn write_str(out: &mut Vec<u8>, text: &str) {
-    // Writing a `str` to a `Vec` cannot fail.
-    let _ = serde_json::to_writer(&mut *out, text);
+/// Writes `value` as the JSON text of `attribute`, redacted and cut like `input.value`:
+/// for GenAI content attributes. Returns the text and what was redacted or cut (paths start
+/// with `attribute`), for [`Notes`] on the span.
+#[allow(dead_code)]
+pub(crate) fn capture_json<T: Serialize + ?Sized>(
+    attribute: &'static str,
+    value: &T,
+) -> (String, Notes) {
+    let mut capture = Capture::single(attribute);
+    capture.set(|out| write_serialize(out, value));
+    let text = capture.finish().unwrap_or_else(|| "null".to_owned());
+    (text, capture.take_notes())
+}
+
+/// A `fmt::Write` keeping the first `room` bytes and counting the rest.
+struct Bounded {
+    text: String,
+    room: usize,
+    dropped: usize,
+}
+
+impl fmt::Write for Bounded {
+    fn write_str(&mut self, part: &str) -> fmt::Result {
+        let left = self.room.saturating_sub(self.text.len());
+        if part.len() <= left {
+            self.text.push_str(part);
+        } else {
+            let keep = redact::floor_char_boundary(part, left);
+            self.text.push_str(&part[..keep]);
+            self.dropped += part.len() - keep;
+        }
+        Ok(())
+    }
 }
 
 /// Turns bytes written by the functions above into a `String`.
@@ -40,33 +315,37 @@ pub(crate) fn into_string(bytes: Vec<u8>) -> String {
         .unwrap_or_else(|invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::collections::HashMap;
-
-    fn json_of(write: impl FnOnce(&mut Vec<u8>)) -> serde_json::Value {
-        let mut out = Vec::new();
-        write(&mut out);
-        serde_json::from_slice(&out).expect("valid JSON")
-    }
-
-    #[test]
-    fn serialize_failure_is_replaced_by_a_string_naming_it() {
-        let mut map = HashMap::new();
-        map.insert((1, 2), "tuple keys cannot be JSON keys");
-        let value = json_of(|out| write_serialize(out, &map));
-        let text = value.as_str().expect("a string");
-        assert!(text.starts_with("<unserializable: "), "{text}");
-    }
-
-    #[test]
-    fn debug_text_and_type_names_are_json_strings() {
-        struct Opaque;
-        assert_eq!(json_of(|out| write_debug(out, &Some("a\"b"))), "Some(\"a\\\"b\")");
-        assert_eq!(
-            json_of(|out| write_type_name::<Opaque>(out)),
-            std::any::type_name::<Opaque>()
-        );
+impl Notes {
+    /// Writes `agentrace.redacted` and `agentrace.truncated` when there is anything to say.
+    pub(crate) fn write(&self, attributes: &mut Vec<opentelemetry::KeyValue>) {
+        use opentelemetry::{Array, KeyValue, StringValue, Value};
+        if !self.redacted.is_empty() {
+            let mut paths: Vec<StringValue> = self
+                .redacted
+                .iter()
+                .map(|path| StringValue::from(path.clone()))
+                .collect();
+            if self.more_redacted > 0 {
+                paths.push(StringValue::from(format!(
+                    "…[+{} paths]",
+                    self.more_redacted
+                )));
+            }
+            attributes.push(KeyValue::new(
+                AGENTRACE_REDACTED,
+                Value::Array(Array::String(paths)),
+            ));
+        }
+        if !self.truncated.is_empty() {
+            let names = self
+                .truncated
+                .iter()
+                .map(|name| StringValue::from(*name))
+                .collect();
+            attributes.push(KeyValue::new(
+                AGENTRACE_TRUNCATED,
+                Value::Array(Array::String(names)),
+            ));
+        }
     }
 }

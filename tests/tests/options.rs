@@ -28,7 +28,7 @@ fn llm_model_expression_names_the_span_and_operation_is_kept() {
     assert_eq!(llm.attr_str("openinference.span.kind"), Some("LLM"));
     let input = llm.attr_json("input.value").unwrap();
     assert_eq!(input["request"]["model"], "gpt-x");
-    assert_eq!(input["api_key"], "secret");
+    assert_eq!(input["api_key"], "[REDACTED:api_key]", "an argument named like a secret is redacted");
 }
 
 #[trace_llm(skip(api_key), provider = "openai")]
