@@ -36,7 +36,9 @@ impl std::error::Error for ToolError {}
     )
 )]
 fn plan(question: &str) -> Result<String, ToolError> {
-    Ok(format!("look up the weather, then the tides, for: {question}"))
+    Ok(format!(
+        "look up the weather, then the tides, for: {question}"
+    ))
 }
 
 /// A tool that answers.
@@ -65,6 +67,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("agent: {}", turn("What is the weather in Paris?")?);
     tracing.shutdown()?;
     let stats = agentrace::export_stats();
-    println!("exported {} spans, {} not delivered", stats.exported, stats.not_delivered());
+    println!(
+        "exported {} spans, {} not delivered",
+        stats.exported,
+        stats.not_delivered()
+    );
     Ok(())
 }

@@ -18,8 +18,7 @@ impl Serialize for Counted {
 }
 
 #[agentrace::trace_tool]
-fn tool(input: Counted) -> usize {
-    drop(input);
+fn tool(_input: Counted) -> usize {
     1
 }
 
