@@ -29,13 +29,7 @@ pub fn derive(spec: &DeriveSpec, input: DeriveInput) -> syn::Result<TokenStream>
     let sink = format_ident!("{}", spec.sink);
     let body = match &input.data {
         Data::Struct(data) => {
-            let marked = marked_fields(spec, &data.fields, |index, field| match &field.ident {
-                Some(ident) => quote!(&self.#ident),
-                None => {
-                    let index = syn::Index::from(index);
-                    quote!(&self.#index)
-                }
-            })?;
+            let marked = marked_fields(spec, &data.fields, self_access)?;
             calls(spec, &marked)
         }
         Data::Enum(data) => {
@@ -43,7 +37,7 @@ pub fn derive(spec: &DeriveSpec, input: DeriveInput) -> syn::Result<TokenStream>
             for variant in &data.variants {
                 let binding = |index: usize, field: &syn::Field| {
                     let ident = field.ident.clone().unwrap_or_else(|| format_ident!("__agentrace_{}", index));
-                    quote!(#ident)
+                    quote_spanned!(field.ty.span()=> #ident)
                 };
                 let marked = marked_fields(spec, &variant.fields, binding)?;
                 let calls = calls(spec, &marked);
@@ -86,6 +80,18 @@ pub fn derive(spec: &DeriveSpec, input: DeriveInput) -> syn::Result<TokenStream>
             }
         }
     })
+}
+
+/// `&self.field`, spanned on the field's type so that a type error points there.
+fn self_access(index: usize, field: &syn::Field) -> TokenStream {
+    let span = field.ty.span();
+    match &field.ident {
+        Some(ident) => quote_spanned!(span=> &self.#ident),
+        None => {
+            let index = syn::Index { index: index as u32, span };
+            quote_spanned!(span=> &self.#index)
+        }
+    }
 }
 
 fn calls(spec: &DeriveSpec, marked: &[Marked]) -> TokenStream {
@@ -173,13 +179,7 @@ pub fn derive_chat_message(input: DeriveInput) -> syn::Result<TokenStream> {
         sink: "",
         roles: &[("role", ""), ("content", ""), ("name", "")],
     };
-    let marked = marked_fields(&SPEC, &data.fields, |index, field| match &field.ident {
-        Some(ident) => quote!(&self.#ident),
-        None => {
-            let index = syn::Index::from(index);
-            quote!(&self.#index)
-        }
-    })?;
+    let marked = marked_fields(&SPEC, &data.fields, self_access)?;
     let field_for = |role: &str| marked.iter().find(|m| m.roles.iter().any(|(r, _)| r == role));
     let text = |role: &str| -> TokenStream {
         match field_for(role) {

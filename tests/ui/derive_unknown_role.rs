@@ -1,0 +1,9 @@
+use agentrace::genai::LlmRequest;
+
+#[derive(LlmRequest)]
+struct Request {
+    #[agentrace(modle)]
+    model: String,
+}
+
+fn main() {}
