@@ -2,11 +2,13 @@
 //! counted and summed up in a last element, map keys of any type become strings, and a
 //! field, key or variant named like a secret has its value replaced by a marker.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::ser::{self, Impossible, Serialize};
 
 use super::serializer::{write_escaped, Error, Writer};
+use super::text::redact_text;
 use super::Rules;
 
 /// An array, object, or variant being written.
@@ -79,17 +81,22 @@ impl<'w, 'a> Compound<'w, 'a> {
         self.count += 1;
     }
 
-    /// Writes `"key":` and remembers whether its value must be hidden.
+    /// Writes `"key":` (secrets in the key itself hidden, in the path too) and remembers
+    /// whether its value must be hidden.
     pub(super) fn key(&mut self, key: &str) {
         self.separator();
         self.key_path = self.writer.path.len();
+        let shown = match self.rules {
+            Some(rules) => redact_text(key, rules),
+            None => Cow::Borrowed(key),
+        };
         self.writer.path.push('.');
-        self.writer.path.push_str(key);
-        self.pending = self
-            .rules
-            .and_then(|rules| rules.key_rule(key))
-            .map(str::to_owned);
-        self.writer.string(key);
+        self.writer.path.push_str(&shown);
+        if matches!(shown, Cow::Owned(_)) {
+            self.writer.notes.redacted(self.writer.path);
+        }
+        self.pending = self.rules.and_then(|rules| rules.key_rule(key)).map(str::to_owned);
+        self.writer.plain_str(&shown);
         self.writer.out.push(b':');
     }
 
