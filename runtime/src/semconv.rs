@@ -1,8 +1,11 @@
 //! Attribute and event names written on spans.
 //!
-//! The OpenTelemetry GenAI names (`gen_ai.*`) are defined here rather than taken from
-//! `opentelemetry-semantic-conventions`, whose `gen_ai` constants are deprecated; the
-//! OpenInference names are those Arize Phoenix reads.
+//! Stable names (`error.type`, `code.function.name`, `exception.*`, `service.*`) come from
+//! `opentelemetry-semantic-conventions`. The OpenTelemetry GenAI names (`gen_ai.*`) are
+//! defined here, since that crate's `gen_ai` constants are experimental or deprecated; a
+//! test checks ours against theirs. The OpenInference names are those Arize Phoenix reads.
+
+use opentelemetry_semantic_conventions::attribute as stable;
 
 /// `gen_ai.operation.name`: `chat`, `invoke_agent`, `execute_tool`, ...
 pub const GEN_AI_OPERATION_NAME: &str = "gen_ai.operation.name";
@@ -42,6 +45,8 @@ pub const GEN_AI_REQUEST_FREQUENCY_PENALTY: &str = "gen_ai.request.frequency_pen
 pub const GEN_AI_REQUEST_STOP_SEQUENCES: &str = "gen_ai.request.stop_sequences";
 /// `gen_ai.request.seed`.
 pub const GEN_AI_REQUEST_SEED: &str = "gen_ai.request.seed";
+/// `gen_ai.request.stream`: whether a streamed answer was asked for.
+pub const GEN_AI_REQUEST_STREAM: &str = "gen_ai.request.stream";
 /// `gen_ai.request.choice.count`.
 pub const GEN_AI_REQUEST_CHOICE_COUNT: &str = "gen_ai.request.choice.count";
 /// `gen_ai.response.id`.
@@ -80,15 +85,15 @@ pub const GEN_AI_EMBEDDINGS_DIMENSION_COUNT: &str = "gen_ai.embeddings.dimension
 pub const GEN_AI_OUTPUT_TYPE: &str = "gen_ai.output.type";
 
 /// `error.type`: a low-cardinality class of the error (`cancelled`, `panic`, a type name).
-pub const ERROR_TYPE: &str = "error.type";
+pub const ERROR_TYPE: &str = stable::ERROR_TYPE;
 /// `code.function.name`: the traced function, with its module path.
-pub const CODE_FUNCTION_NAME: &str = "code.function.name";
+pub const CODE_FUNCTION_NAME: &str = stable::CODE_FUNCTION_NAME;
 /// The name of the event recorded for an error.
 pub const EXCEPTION_EVENT: &str = "exception";
 /// `exception.type` on the exception event.
-pub const EXCEPTION_TYPE: &str = "exception.type";
+pub const EXCEPTION_TYPE: &str = stable::EXCEPTION_TYPE;
 /// `exception.message` on the exception event.
-pub const EXCEPTION_MESSAGE: &str = "exception.message";
+pub const EXCEPTION_MESSAGE: &str = stable::EXCEPTION_MESSAGE;
 
 /// OpenInference `openinference.span.kind`: LLM, AGENT, TOOL, EMBEDDING, CHAIN.
 pub const OPENINFERENCE_SPAN_KIND: &str = "openinference.span.kind";
@@ -124,8 +129,10 @@ pub const USER_ID: &str = "user.id";
 /// Resource attribute naming the Arize Phoenix project.
 pub const OPENINFERENCE_PROJECT_NAME: &str = "openinference.project.name";
 
-/// Whether the request asked for a streamed answer (no GenAI convention exists yet).
-pub const AGENTRACE_REQUEST_STREAM: &str = "agentrace.request.stream";
+/// `service.name`, on the resource.
+pub const SERVICE_NAME: &str = stable::SERVICE_NAME;
+/// `service.version`, on the resource.
+pub const SERVICE_VERSION: &str = stable::SERVICE_VERSION;
 /// How many messages a `#[trace_format]` function formatted.
 pub const AGENTRACE_FORMAT_MESSAGE_COUNT: &str = "agentrace.format.message_count";
 /// The target a `#[trace_format]` function formats for.

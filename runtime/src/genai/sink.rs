@@ -189,10 +189,10 @@ impl GenAi {
         self.count(GEN_AI_REQUEST_CHOICE_COUNT, value);
     }
 
-    /// Whether a streamed answer was asked for (`agentrace.request.stream`).
+    /// `gen_ai.request.stream`: whether a streamed answer was asked for.
     pub fn stream(&mut self, value: &(impl FlagValue + ?Sized)) {
         if let Some(flag) = value.flag() {
-            self.push(AGENTRACE_REQUEST_STREAM, Value::Bool(flag));
+            self.push(GEN_AI_REQUEST_STREAM, Value::Bool(flag));
         }
     }
 
