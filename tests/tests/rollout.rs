@@ -348,7 +348,7 @@ fn a_full_store_queue_drops_and_counts_instead_of_blocking() {
     };
     let writer = StoreWriter::with_options(
         Arc::new(BadStore {
-            delay: Some(Duration::from_millis(300)),
+            delay: Some(Duration::from_secs(2)),
         }),
         options,
     )
