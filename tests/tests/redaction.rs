@@ -61,7 +61,10 @@ fn exported(span: &SpanRecord) -> String {
 fn assert_hidden(span: &SpanRecord, secrets: &[&str], case: &str) {
     let text = exported(span);
     for secret in secrets {
-        assert!(!text.contains(secret), "case {case}: {secret:?} leaked in {text}");
+        assert!(
+            !text.contains(secret),
+            "case {case}: {secret:?} leaked in {text}"
+        );
     }
 }
 
@@ -69,63 +72,270 @@ fn redacted_paths(span: &SpanRecord) -> Vec<String> {
     span.attributes
         .get("agentrace.redacted")
         .and_then(Value::as_array)
-        .map(|paths| paths.iter().filter_map(|p| p.as_str().map(str::to_owned)).collect())
+        .map(|paths| {
+            paths
+                .iter()
+                .filter_map(|p| p.as_str().map(str::to_owned))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// (case, JSON value holding the secret, the secret substrings).
 fn json_corpus() -> Vec<(&'static str, Value, Vec<&'static str>)> {
     vec![
-        ("password", json!({"password": "Tr0ub4dor&3"}), vec!["Tr0ub4dor&3"]),
-        ("passwd", json!({"passwd": "opensesame99"}), vec!["opensesame99"]),
-        ("mysql_pwd", json!({"mysql_pwd": "mysqlpw-4471"}), vec!["mysqlpw-4471"]),
-        ("client_secret", json!({"client_secret": "cs-9f8e7d6c"}), vec!["cs-9f8e7d6c"]),
-        ("authorization", json!({"Authorization": "Basic dXNlcjpwYXNzd29yZA=="}), vec!["dXNlcjpwYXNzd29yZA"]),
-        ("auth_token", json!({"auth_token": "plainauthvalue"}), vec!["plainauthvalue"]),
-        ("credentials object", json!({"credentials": {"user": "bob", "pass": "bobpass123"}}), vec!["bobpass123"]),
-        ("private_key", json!({"private_key": "pk-material-0001"}), vec!["pk-material-0001"]),
-        ("apiKey", json!({"apiKey": "kq-1234-abcd"}), vec!["kq-1234-abcd"]),
-        ("API-KEY", json!({"API-KEY": "zz-9876-yxwv"}), vec!["zz-9876-yxwv"]),
-        ("x-api-key", json!({"x-api-key": "hdr-5555-key"}), vec!["hdr-5555-key"]),
-        ("session_id", json!({"session_id": "sess-42-abcdef"}), vec!["sess-42-abcdef"]),
-        ("cookie", json!({"cookie": "sid=abc123def456"}), vec!["abc123def456"]),
-        ("social security", json!({"social_security_number": "078-05-1120"}), vec!["078-05-1120"]),
-        ("credit_card key", json!({"credit_card": "ccnum-placeholder-77"}), vec!["ccnum-placeholder-77"]),
-        ("csrf", json!({"csrf": "csrf-val-889900"}), vec!["csrf-val-889900"]),
-        ("xsrf", json!({"X-XSRF-TOKEN": "xsrf-val-112233"}), vec!["xsrf-val-112233"]),
-        ("jwt key", json!({"jwt": "jwtvalue-plain-445566"}), vec!["jwtvalue-plain-445566"]),
+        (
+            "password",
+            json!({"password": "Tr0ub4dor&3"}),
+            vec!["Tr0ub4dor&3"],
+        ),
+        (
+            "passwd",
+            json!({"passwd": "opensesame99"}),
+            vec!["opensesame99"],
+        ),
+        (
+            "mysql_pwd",
+            json!({"mysql_pwd": "mysqlpw-4471"}),
+            vec!["mysqlpw-4471"],
+        ),
+        (
+            "client_secret",
+            json!({"client_secret": "cs-9f8e7d6c"}),
+            vec!["cs-9f8e7d6c"],
+        ),
+        (
+            "authorization",
+            json!({"Authorization": "Basic dXNlcjpwYXNzd29yZA=="}),
+            vec!["dXNlcjpwYXNzd29yZA"],
+        ),
+        (
+            "auth_token",
+            json!({"auth_token": "plainauthvalue"}),
+            vec!["plainauthvalue"],
+        ),
+        (
+            "credentials object",
+            json!({"credentials": {"user": "bob", "pass": "bobpass123"}}),
+            vec!["bobpass123"],
+        ),
+        (
+            "private_key",
+            json!({"private_key": "pk-material-0001"}),
+            vec!["pk-material-0001"],
+        ),
+        (
+            "apiKey",
+            json!({"apiKey": "kq-1234-abcd"}),
+            vec!["kq-1234-abcd"],
+        ),
+        (
+            "API-KEY",
+            json!({"API-KEY": "zz-9876-yxwv"}),
+            vec!["zz-9876-yxwv"],
+        ),
+        (
+            "x-api-key",
+            json!({"x-api-key": "hdr-5555-key"}),
+            vec!["hdr-5555-key"],
+        ),
+        (
+            "session_id",
+            json!({"session_id": "sess-42-abcdef"}),
+            vec!["sess-42-abcdef"],
+        ),
+        (
+            "cookie",
+            json!({"cookie": "sid=abc123def456"}),
+            vec!["abc123def456"],
+        ),
+        (
+            "social security",
+            json!({"social_security_number": "078-05-1120"}),
+            vec!["078-05-1120"],
+        ),
+        (
+            "credit_card key",
+            json!({"credit_card": "ccnum-placeholder-77"}),
+            vec!["ccnum-placeholder-77"],
+        ),
+        (
+            "csrf",
+            json!({"csrf": "csrf-val-889900"}),
+            vec!["csrf-val-889900"],
+        ),
+        (
+            "xsrf",
+            json!({"X-XSRF-TOKEN": "xsrf-val-112233"}),
+            vec!["xsrf-val-112233"],
+        ),
+        (
+            "jwt key",
+            json!({"jwt": "jwtvalue-plain-445566"}),
+            vec!["jwtvalue-plain-445566"],
+        ),
         ("ssn", json!({"ssn": "219-09-9999"}), vec!["219-09-9999"]),
-        ("access_token", json!({"access_token": "at-opaque-778899"}), vec!["at-opaque-778899"]),
-        ("refreshToken", json!({"refreshToken": "rt-opaque-665544"}), vec!["rt-opaque-665544"]),
-        ("nested", json!({"config": {"db": {"password": "nested-pw-3141"}}}), vec!["nested-pw-3141"]),
-        ("in array", json!({"users": [{"name": "a", "password": "arr-pw-2718"}]}), vec!["arr-pw-2718"]),
-        ("header map", json!({"headers": {"Cookie": "theme=dark; sid=s3cr3tsid"}}), vec!["s3cr3tsid"]),
-        ("env name", json!({"OPENAI_API_KEY": "envvalue-00112233"}), vec!["envvalue-00112233"]),
-        ("openai key in text", json!({"note": "use sk-proj-AbCdEfGhIjKlMnOpQrStUv0123 please"}), vec!["AbCdEfGhIjKlMnOpQrStUv0123"]),
-        ("anthropic key", json!(["anthropic sk-ant-api03-ZyXwVuTsRqPoNmLk987654321"]), vec!["ZyXwVuTsRqPoNmLk987654321"]),
-        ("bearer", json!({"msg": "header Authorization: Bearer 9f86d081884c7d659a2feaa0c55ad015"}), vec!["9f86d081884c7d659a2feaa0c55ad015"]),
-        ("jwt in text", json!({"t": "token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U."}), vec!["dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U", "eyJzdWIiOiIxMjM0NTY3ODkwIn0"]),
-        ("aws akia", json!({"log": "aws key AKIAIOSFODNN7EXAMPLE in config"}), vec!["AKIAIOSFODNN7EXAMPLE"]),
-        ("aws asia", json!(["ASIAY34FZKBOKMUTVV7A"]), vec!["ASIAY34FZKBOKMUTVV7A"]),
-        ("github ghp", json!({"env": "GH=ghp_1234567890abcdefghijABCDEFGHIJ123456"}), vec!["1234567890abcdefghijABCDEFGHIJ123456"]),
-        ("github pat", json!({"x": "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"}), vec!["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"]),
-        ("github oauth", json!({"x": "gho_16C7e42F292c6912E7710c838347Ae178B4a"}), vec!["16C7e42F292c6912E7710c838347Ae178B4a"]),
-        ("pem rsa", json!({"file": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n-----END RSA PRIVATE KEY-----\n"}), vec!["MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo", "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0"]),
-        ("pem ec", json!({"k": "key: -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBn\n-----END EC PRIVATE KEY-----"}), vec!["MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBn"]),
-        ("visa spaced", json!({"msg": "card 4111 1111 1111 1111 exp 12/27"}), vec!["4111 1111 1111 1111"]),
-        ("mastercard dashed", json!({"msg": "pay with 5500-0000-0000-0004."}), vec!["5500-0000-0000-0004"]),
-        ("amex", json!({"msg": "amex 378282246310005"}), vec!["378282246310005"]),
-        ("discover", json!(["6011111111111117"]), vec!["6011111111111117"]),
-        ("card as number", json!({"amount": 5, "number": 4242424242424242u64}), vec!["4242424242424242"]),
-        ("kv in text", json!({"cmd": "connect with password=hunter2now"}), vec!["hunter2now"]),
-        ("query string", json!({"url": "GET /cb?code=1&api_key=qs-abc-123&x=1"}), vec!["qs-abc-123"]),
-        ("json in a string", json!({"body": "{\"api_key\": \"embedded-key-001\"}"}), vec!["embedded-key-001"]),
-        ("google key", json!({"k": "AIzaSyA-1234567890abcdefghijklmnopqrstu"}), vec!["1234567890abcdefghijklmnopqrstu"]),
-        ("slack", json!({"k": "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"}), vec!["AbCdEfGhIjKlMnOpQrStUvWx"]),
-        ("huggingface", json!({"k": "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"}), vec!["AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"]),
-        ("stripe", json!({"k": "sk_live_51Habcdefghijklmnopqrstuv"}), vec!["51Habcdefghijklmnopqrstuv"]),
-        ("lowercase bearer", json!({"h": "authorization: bearer abcDEF123456ghiJKL"}), vec!["abcDEF123456ghiJKL"]),
-        ("secret as map key", json!({"sk-proj-KeyAsMapKey0123456789": 1}), vec!["KeyAsMapKey0123456789"]),
+        (
+            "access_token",
+            json!({"access_token": "at-opaque-778899"}),
+            vec!["at-opaque-778899"],
+        ),
+        (
+            "refreshToken",
+            json!({"refreshToken": "rt-opaque-665544"}),
+            vec!["rt-opaque-665544"],
+        ),
+        (
+            "nested",
+            json!({"config": {"db": {"password": "nested-pw-3141"}}}),
+            vec!["nested-pw-3141"],
+        ),
+        (
+            "in array",
+            json!({"users": [{"name": "a", "password": "arr-pw-2718"}]}),
+            vec!["arr-pw-2718"],
+        ),
+        (
+            "header map",
+            json!({"headers": {"Cookie": "theme=dark; sid=s3cr3tsid"}}),
+            vec!["s3cr3tsid"],
+        ),
+        (
+            "env name",
+            json!({"OPENAI_API_KEY": "envvalue-00112233"}),
+            vec!["envvalue-00112233"],
+        ),
+        (
+            "openai key in text",
+            json!({"note": "use sk-proj-AbCdEfGhIjKlMnOpQrStUv0123 please"}),
+            vec!["AbCdEfGhIjKlMnOpQrStUv0123"],
+        ),
+        (
+            "anthropic key",
+            json!(["anthropic sk-ant-api03-ZyXwVuTsRqPoNmLk987654321"]),
+            vec!["ZyXwVuTsRqPoNmLk987654321"],
+        ),
+        (
+            "bearer",
+            json!({"msg": "header Authorization: Bearer 9f86d081884c7d659a2feaa0c55ad015"}),
+            vec!["9f86d081884c7d659a2feaa0c55ad015"],
+        ),
+        (
+            "jwt in text",
+            json!({"t": "token eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U."}),
+            vec![
+                "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+                "eyJzdWIiOiIxMjM0NTY3ODkwIn0",
+            ],
+        ),
+        (
+            "aws akia",
+            json!({"log": "aws key AKIAIOSFODNN7EXAMPLE in config"}),
+            vec!["AKIAIOSFODNN7EXAMPLE"],
+        ),
+        (
+            "aws asia",
+            json!(["ASIAY34FZKBOKMUTVV7A"]),
+            vec!["ASIAY34FZKBOKMUTVV7A"],
+        ),
+        (
+            "github ghp",
+            json!({"env": "GH=ghp_1234567890abcdefghijABCDEFGHIJ123456"}),
+            vec!["1234567890abcdefghijABCDEFGHIJ123456"],
+        ),
+        (
+            "github pat",
+            json!({"x": "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"}),
+            vec!["abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"],
+        ),
+        (
+            "github oauth",
+            json!({"x": "gho_16C7e42F292c6912E7710c838347Ae178B4a"}),
+            vec!["16C7e42F292c6912E7710c838347Ae178B4a"],
+        ),
+        (
+            "pem rsa",
+            json!({"file": "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo\n4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0\n-----END RSA PRIVATE KEY-----\n"}),
+            vec![
+                "MIIEowIBAAKCAQEAu1SU1LfVLPHCozMxH2Mo",
+                "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0",
+            ],
+        ),
+        (
+            "pem ec",
+            json!({"k": "key: -----BEGIN EC PRIVATE KEY-----\nMHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBn\n-----END EC PRIVATE KEY-----"}),
+            vec!["MHcCAQEEIBkg4LVWM9nuwNSk3yByxZpYRTBn"],
+        ),
+        (
+            "visa spaced",
+            json!({"msg": "card 4111 1111 1111 1111 exp 12/27"}),
+            vec!["4111 1111 1111 1111"],
+        ),
+        (
+            "mastercard dashed",
+            json!({"msg": "pay with 5500-0000-0000-0004."}),
+            vec!["5500-0000-0000-0004"],
+        ),
+        (
+            "amex",
+            json!({"msg": "amex 378282246310005"}),
+            vec!["378282246310005"],
+        ),
+        (
+            "discover",
+            json!(["6011111111111117"]),
+            vec!["6011111111111117"],
+        ),
+        (
+            "card as number",
+            json!({"amount": 5, "number": 4242424242424242u64}),
+            vec!["4242424242424242"],
+        ),
+        (
+            "kv in text",
+            json!({"cmd": "connect with password=hunter2now"}),
+            vec!["hunter2now"],
+        ),
+        (
+            "query string",
+            json!({"url": "GET /cb?code=1&api_key=qs-abc-123&x=1"}),
+            vec!["qs-abc-123"],
+        ),
+        (
+            "json in a string",
+            json!({"body": "{\"api_key\": \"embedded-key-001\"}"}),
+            vec!["embedded-key-001"],
+        ),
+        (
+            "google key",
+            json!({"k": "AIzaSyA-1234567890abcdefghijklmnopqrstu"}),
+            vec!["1234567890abcdefghijklmnopqrstu"],
+        ),
+        (
+            "slack",
+            json!({"k": "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx"}),
+            vec!["AbCdEfGhIjKlMnOpQrStUvWx"],
+        ),
+        (
+            "huggingface",
+            json!({"k": "hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"}),
+            vec!["AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"],
+        ),
+        (
+            "stripe",
+            json!({"k": "sk_live_51Habcdefghijklmnopqrstuv"}),
+            vec!["51Habcdefghijklmnopqrstuv"],
+        ),
+        (
+            "lowercase bearer",
+            json!({"h": "authorization: bearer abcDEF123456ghiJKL"}),
+            vec!["abcDEF123456ghiJKL"],
+        ),
+        (
+            "secret as map key",
+            json!({"sk-proj-KeyAsMapKey0123456789": 1}),
+            vec!["KeyAsMapKey0123456789"],
+        ),
     ]
 }
 
@@ -138,8 +348,14 @@ fn secrets_in_json_values_never_reach_the_span() {
         let tool = span(&spans, "execute_tool echo");
         assert_hidden(tool, secrets, case);
         let paths = redacted_paths(tool);
-        assert!(paths.iter().any(|p| p.starts_with("input.value.args")), "case {case}: {paths:?}");
-        assert!(paths.iter().any(|p| p.starts_with("output.value")), "case {case}: {paths:?}");
+        assert!(
+            paths.iter().any(|p| p.starts_with("input.value.args")),
+            "case {case}: {paths:?}"
+        );
+        assert!(
+            paths.iter().any(|p| p.starts_with("output.value")),
+            "case {case}: {paths:?}"
+        );
         serde_json::from_str::<Value>(tool.attr_str("input.value").unwrap()).expect("valid JSON");
     }
 }
@@ -151,11 +367,23 @@ fn redacted_paths_name_the_json_path_and_markers_name_the_rule() {
     let tool = span(&spans, "execute_tool echo");
     let input = tool.attr_json("input.value").unwrap();
     assert_eq!(input["args"]["request"]["api_key"], "[REDACTED:api_key]");
-    assert_eq!(input["args"]["request"]["messages"][0]["content"], "Bearer [REDACTED:bearer_token]");
+    assert_eq!(
+        input["args"]["request"]["messages"][0]["content"],
+        "Bearer [REDACTED:bearer_token]"
+    );
     let paths = redacted_paths(tool);
-    assert!(paths.contains(&"input.value.args.request.api_key".to_owned()), "{paths:?}");
-    assert!(paths.contains(&"input.value.args.request.messages[0].content".to_owned()), "{paths:?}");
-    assert!(paths.contains(&"output.value.request.api_key".to_owned()), "{paths:?}");
+    assert!(
+        paths.contains(&"input.value.args.request.api_key".to_owned()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"input.value.args.request.messages[0].content".to_owned()),
+        "{paths:?}"
+    );
+    assert!(
+        paths.contains(&"output.value.request.api_key".to_owned()),
+        "{paths:?}"
+    );
 }
 
 #[derive(Debug)]
@@ -187,19 +415,49 @@ struct Tokens {
 #[test]
 fn secrets_in_debug_only_types_never_reach_the_span() {
     let cases: Vec<(&str, Box<dyn FnOnce() -> usize>, &str)> = vec![
-        ("login", Box::new(|| inspect(Login { user: "ann", password: "dbg-pw-8080" })), "dbg-pw-8080"),
+        (
+            "login",
+            Box::new(|| {
+                inspect(Login {
+                    user: "ann",
+                    password: "dbg-pw-8080",
+                })
+            }),
+            "dbg-pw-8080",
+        ),
         (
             "config",
-            Box::new(|| inspect(ApiConfig { endpoint: "https://x", api_key: "dbg-key-9090".into() })),
+            Box::new(|| {
+                inspect(ApiConfig {
+                    endpoint: "https://x",
+                    api_key: "dbg-key-9090".into(),
+                })
+            }),
             "dbg-key-9090",
         ),
-        ("option", Box::new(|| inspect(Some("sk-dbg-ABCDEFGHIJKLMNOP1234"))), "ABCDEFGHIJKLMNOP1234"),
+        (
+            "option",
+            Box::new(|| inspect(Some("sk-dbg-ABCDEFGHIJKLMNOP1234"))),
+            "ABCDEFGHIJKLMNOP1234",
+        ),
         (
             "map",
-            Box::new(|| inspect(Holder { map: BTreeMap::from([("client_secret", "dbg-cs-7070")]) })),
+            Box::new(|| {
+                inspect(Holder {
+                    map: BTreeMap::from([("client_secret", "dbg-cs-7070")]),
+                })
+            }),
             "dbg-cs-7070",
         ),
-        ("some token", Box::new(|| inspect(Tokens { access_token: Some("dbg-at-6060") })), "dbg-at-6060"),
+        (
+            "some token",
+            Box::new(|| {
+                inspect(Tokens {
+                    access_token: Some("dbg-at-6060"),
+                })
+            }),
+            "dbg-at-6060",
+        ),
     ];
     for (case, run, secret) in cases {
         let (_, spans) = capture(run);
@@ -217,21 +475,40 @@ struct AuthError {
 
 #[trace]
 fn fail_debug() -> Result<(), AuthError> {
-    Err(AuthError { api_key: "err-dbg-4040" })
+    Err(AuthError {
+        api_key: "err-dbg-4040",
+    })
 }
 
 #[test]
 fn secrets_in_error_messages_never_reach_status_or_events() {
     for (message, secret) in [
         ("login failed: password=err-pw-5050", "err-pw-5050"),
-        ("upstream said: invalid key sk-proj-ErrErrErrErr123456789", "ErrErrErrErr123456789"),
-        ("request had Authorization: Bearer errTok123456789ABC", "errTok123456789ABC"),
-        ("bad token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlcnIifQ.c2lnbmF0dXJlLWVycg", "c2lnbmF0dXJlLWVycg"),
+        (
+            "upstream said: invalid key sk-proj-ErrErrErrErr123456789",
+            "ErrErrErrErr123456789",
+        ),
+        (
+            "request had Authorization: Bearer errTok123456789ABC",
+            "errTok123456789ABC",
+        ),
+        (
+            "bad token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJlcnIifQ.c2lnbmF0dXJlLWVycg",
+            "c2lnbmF0dXJlLWVycg",
+        ),
     ] {
         let (_, spans) = capture(|| fail(message));
         let traced = span(&spans, "fail");
         assert_hidden(traced, &[secret], message);
-        assert!(traced.status.description.as_deref().unwrap_or("").contains("[REDACTED:"), "{message}");
+        assert!(
+            traced
+                .status
+                .description
+                .as_deref()
+                .unwrap_or("")
+                .contains("[REDACTED:"),
+            "{message}"
+        );
     }
     let (_, spans) = capture(fail_debug);
     assert_hidden(span(&spans, "fail_debug"), &["err-dbg-4040"], "debug error");
@@ -242,7 +519,10 @@ fn arguments_named_like_secrets_and_stream_items_are_hidden() {
     let (_, spans) = capture(|| login("ann", "argpw-3030"));
     let traced = span(&spans, "login");
     assert_hidden(traced, &["argpw-3030"], "password argument");
-    assert_eq!(traced.attr_str("input.value"), Some(r#"{"user":"ann","password":"[REDACTED:password]"}"#));
+    assert_eq!(
+        traced.attr_str("input.value"),
+        Some(r#"{"user":"ann","password":"[REDACTED:password]"}"#)
+    );
     assert_eq!(redacted_paths(traced), ["input.value.password"]);
 
     let (_, spans) = capture(|| call("argkey-2020".to_owned()));
@@ -322,11 +602,22 @@ fn benign_values_are_captured_unchanged() {
         let tool = span(&spans, "execute_tool echo");
         let expected = serde_json::to_string(value).unwrap();
         assert_eq!(tool.attr_str("output.value"), Some(expected.as_str()));
-        assert_eq!(tool.attr_str("input.value"), Some(format!("{{\"args\":{expected}}}").as_str()));
+        assert_eq!(
+            tool.attr_str("input.value"),
+            Some(format!("{{\"args\":{expected}}}").as_str())
+        );
         assert!(tool.attr("agentrace.redacted").is_none(), "{value}");
     }
-    for text in ["max_tokens=512", "author: Jane", "tokenizer: cl100k", "The quick brown fox."] {
+    for text in [
+        "max_tokens=512",
+        "author: Jane",
+        "tokenizer: cl100k",
+        "The quick brown fox.",
+    ] {
         let (_, spans) = capture(|| say(text));
-        assert_eq!(span(&spans, "say").attr_str("output.value"), Some(serde_json::to_string(text).unwrap().as_str()));
+        assert_eq!(
+            span(&spans, "say").attr_str("output.value"),
+            Some(serde_json::to_string(text).unwrap().as_str())
+        );
     }
 }
