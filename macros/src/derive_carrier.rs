@@ -15,7 +15,10 @@ pub fn derive_carrier(input: DeriveInput) -> syn::Result<TokenStream> {
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new(name.span(), "#[derive(Carrier)] is for structs"));
+        return Err(syn::Error::new(
+            name.span(),
+            "#[derive(Carrier)] is for structs",
+        ));
     };
     let Fields::Named(fields) = &data.fields else {
         return Err(syn::Error::new(
@@ -25,10 +28,16 @@ pub fn derive_carrier(input: DeriveInput) -> syn::Result<TokenStream> {
     };
     let mut delegate = None;
     for field in &fields.named {
-        for attribute in field.attrs.iter().filter(|a| a.path().is_ident("agentrace")) {
+        for attribute in field
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("agentrace"))
+        {
             attribute.parse_nested_meta(|meta| {
                 if !meta.path.is_ident("carrier") {
-                    return Err(meta.error("the only field option of #[derive(Carrier)] is `carrier`"));
+                    return Err(
+                        meta.error("the only field option of #[derive(Carrier)] is `carrier`")
+                    );
                 }
                 if delegate.is_some() {
                     return Err(meta.error("only one field can be the carrier"));
@@ -78,7 +87,10 @@ fn header_fields(
                 .is_some_and(|ident| HEADER_FIELDS.iter().any(|header| ident == header))
         })
         .collect();
-    if !found.iter().any(|field| field.ident.as_ref().is_some_and(|i| i == "traceparent")) {
+    if !found
+        .iter()
+        .any(|field| field.ident.as_ref().is_some_and(|i| i == "traceparent"))
+    {
         return Err(syn::Error::new(
             name.span(),
             "#[derive(Carrier)] needs a field marked #[agentrace(carrier)] or an \

@@ -7,10 +7,11 @@
 //! provider get the ids, not only those of the macros.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context as TaskContext, Poll};
 
 use opentelemetry::baggage::{Baggage, BaggageExt};
-use opentelemetry::context::{FutureExt as _, WithContext};
 use opentelemetry::trace::Span as _;
 use opentelemetry::{Context, ContextGuard, KeyValue};
 
@@ -19,7 +20,8 @@ use crate::semconv;
 /// The longest id taken from incoming baggage, in bytes; longer ones are ignored.
 const MAX_ID_BYTES: usize = 256;
 
-/// A conversation scope: the ids stamped on every span started inside it.
+/// A conversation scope: the ids stamped on every span started inside it. A scope opened
+/// inside another replaces the ids it gives and keeps the outer scope's other ids.
 ///
 /// ```
 /// use agentrace::conversation::Conversation;
@@ -92,16 +94,32 @@ impl Conversation {
     }
 
     fn context_from(&self, cx: &Context) -> Context {
+        let conversation = match cx.get::<Scope>() {
+            Some(Scope(outer)) => self.inheriting(outer),
+            None => self.clone(),
+        };
         let mut baggage: Baggage = cx
             .baggage()
             .iter()
             .map(|(key, (value, metadata))| (key.clone(), (value.clone(), metadata.clone())))
             .collect();
-        for (key, value) in self.entries() {
+        for (key, value) in conversation.entries() {
             baggage.insert(key, value.to_owned());
         }
         cx.with_baggage(baggage)
-            .with_value(Scope(Arc::new(self.clone())))
+            .with_value(Scope(Arc::new(conversation)))
+    }
+
+    /// These ids, with those not given here taken from `outer`.
+    fn inheriting(&self, outer: &Conversation) -> Conversation {
+        let pick = |inner: &Option<String>, outer: &Option<String>| {
+            inner.clone().or_else(|| outer.clone())
+        };
+        Conversation {
+            conversation_id: pick(&self.conversation_id, &outer.conversation_id),
+            session_id: pick(&self.session_id, &outer.session_id),
+            user_id: pick(&self.user_id, &outer.user_id),
+        }
     }
 
     /// Opens the scope on this thread until the guard is dropped.
@@ -115,7 +133,9 @@ impl Conversation {
         f()
     }
 
-    /// `future` running inside the scope wherever it is polled.
+    /// `future` running inside the scope wherever it is polled. The scope is layered onto
+    /// the context current when the future is first polled, so it composes with scopes
+    /// opened around it later (such as a collection scope).
     ///
     /// ```
     /// use agentrace::conversation::Conversation;
@@ -127,8 +147,12 @@ impl Conversation {
     /// let (_, spans) = futures::executor::block_on(agentrace::testing::capture_async(chat.scope(answer())));
     /// assert_eq!(spans[0].attr_str("gen_ai.conversation.id"), Some("conv-9"));
     /// ```
-    pub fn scope<F: Future>(&self, future: F) -> WithContext<F> {
-        future.with_context(self.context())
+    pub fn scope<F: Future>(&self, future: F) -> Scoped<F> {
+        Scoped {
+            future,
+            conversation: Some(self.clone()),
+            cx: None,
+        }
     }
 
     fn entries(&self) -> impl Iterator<Item = (&'static str, &str)> {
@@ -139,6 +163,30 @@ impl Conversation {
         ]
         .into_iter()
         .filter_map(|(key, value)| value.as_deref().map(|value| (key, value)))
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// A future running inside a conversation scope: see [`Conversation::scope`].
+    #[must_use = "futures do nothing unless polled"]
+    pub struct Scoped<F> {
+        #[pin]
+        future: F,
+        conversation: Option<Conversation>,
+        cx: Option<Context>,
+    }
+}
+
+impl<F: Future> Future for Scoped<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        if let Some(conversation) = this.conversation.take() {
+            *this.cx = Some(Context::map_current(|cx| conversation.context_from(cx)));
+        }
+        let _scope = this.cx.clone().map(Context::attach);
+        this.future.poll(task)
     }
 }
 

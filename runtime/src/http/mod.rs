@@ -65,12 +65,15 @@ pub struct HttpTracing {
 
 impl Default for HttpTracing {
     fn default() -> Self {
-        let skip_prefixes = ["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_ENDPOINT"]
-            .iter()
-            .filter_map(|name| std::env::var(name).ok())
-            .map(|value| value.trim().trim_end_matches('/').to_owned())
-            .filter(|value| !value.is_empty())
-            .collect();
+        let skip_prefixes = [
+            "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            "OTEL_EXPORTER_OTLP_ENDPOINT",
+        ]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .map(|value| value.trim().trim_end_matches('/').to_owned())
+        .filter(|value| !value.is_empty())
+        .collect();
         HttpTracing {
             include_headers: false,
             include_body: false,
@@ -123,7 +126,10 @@ impl HttpTracing {
         let text = url.as_str();
         Context::is_current_telemetry_suppressed()
             || url.path().ends_with("/v1/traces")
-            || self.skip_prefixes.iter().any(|prefix| text.starts_with(prefix.as_str()))
+            || self
+                .skip_prefixes
+                .iter()
+                .any(|prefix| text.starts_with(prefix.as_str()))
     }
 
     fn start(&self, request: &reqwest::Request, parent: &Context) -> Option<Context> {
@@ -135,12 +141,18 @@ impl HttpTracing {
         let method = request.method().as_str();
         let known = KNOWN_METHODS.contains(&method);
         let mut attributes = vec![
-            KeyValue::new("http.request.method", if known { method } else { "_OTHER" }.to_owned()),
+            KeyValue::new(
+                "http.request.method",
+                if known { method } else { "_OTHER" }.to_owned(),
+            ),
             KeyValue::new("url.full", scrub::url(url)),
             KeyValue::new("url.scheme", url.scheme().to_owned()),
         ];
         if !known {
-            attributes.push(KeyValue::new("http.request.method_original", method.to_owned()));
+            attributes.push(KeyValue::new(
+                "http.request.method_original",
+                method.to_owned(),
+            ));
         }
         if let Some(host) = url.host_str() {
             attributes.push(KeyValue::new("server.address", host.to_owned()));
@@ -160,7 +172,11 @@ impl HttpTracing {
                 ));
             }
         }
-        let name = if known { method.to_owned() } else { "HTTP".to_owned() };
+        let name = if known {
+            method.to_owned()
+        } else {
+            "HTTP".to_owned()
+        };
         let builder = SpanBuilder::from_name(name)
             .with_kind(SpanKind::Client)
             .with_attributes(attributes);
@@ -174,7 +190,10 @@ impl HttpTracing {
         response: reqwest::Response,
     ) -> reqwest_middleware::Result<reqwest::Response> {
         let status = response.status();
-        span.set_attribute(KeyValue::new("http.response.status_code", i64::from(status.as_u16())));
+        span.set_attribute(KeyValue::new(
+            "http.response.status_code",
+            i64::from(status.as_u16()),
+        ));
         if status.is_client_error() || status.is_server_error() {
             span.set_attribute(KeyValue::new("error.type", status.as_str().to_owned()));
             span.set_status(Status::error(status.to_string()));

@@ -42,7 +42,10 @@ const URL_MARKER: &str = "REDACTED";
 
 /// The rule that hides a header's value, if one does.
 fn header_rule(rules: &redact::Redaction, name: &str) -> Option<String> {
-    if SENSITIVE_HEADERS.iter().any(|s| name.eq_ignore_ascii_case(s)) {
+    if SENSITIVE_HEADERS
+        .iter()
+        .any(|s| name.eq_ignore_ascii_case(s))
+    {
         return Some(name.to_ascii_lowercase());
     }
     rules.key_rule(name).map(str::to_owned)

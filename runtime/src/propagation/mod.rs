@@ -120,7 +120,9 @@ pub fn extract(carrier: &(impl Carrier + ?Sized)) -> Context {
 pub fn extract_with_context(cx: &Context, carrier: &(impl Carrier + ?Sized)) -> Context {
     let mut result = cx.clone();
     if let Some(value) = carrier.get(TRACEPARENT) {
-        let state = carrier.get(TRACESTATE).map_or_else(TraceState::default, read_state);
+        let state = carrier
+            .get(TRACESTATE)
+            .map_or_else(TraceState::default, read_state);
         match traceparent::parse(value, state) {
             Some(remote) => result = result.with_remote_span_context(remote),
             None => reject(),
