@@ -179,3 +179,16 @@ pub fn derive_chat_message(input: TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests;
+
+mod derive_carrier;
+
+/// Derives `agentrace::propagation::Carrier`: from one field marked `#[agentrace(carrier)]`
+/// (a map or another `Carrier`), or from `Option<String>` fields named `traceparent`,
+/// `tracestate` and `baggage`.
+#[proc_macro_derive(Carrier, attributes(agentrace))]
+pub fn derive_carrier(input: TokenStream) -> TokenStream {
+    syn::parse::<syn::DeriveInput>(input)
+        .and_then(derive_carrier::derive_carrier)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}

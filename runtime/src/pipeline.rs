@@ -58,6 +58,7 @@ impl CollectingProcessor {
 
 impl SpanProcessor for CollectingProcessor {
     fn on_start(&self, span: &mut Span, parent: &Context) {
+        crate::conversation::stamp(span, parent);
         if let Some(CollectorHandle(collector)) = parent.get::<CollectorHandle>() {
             use opentelemetry::trace::Span as _;
             collect::register(span.span_context().span_id(), collector);
