@@ -265,9 +265,13 @@ impl Outcome {
         self.output.add_notes(notes);
     }
 
-    /// Records an error; the first one recorded is kept.
+    /// Records an error, its message redacted; the first one recorded is kept.
     pub fn error(&mut self, class: Cow<'static, str>, message: String) {
         if self.error.is_none() {
+            let message = match crate::redact::redact_str(&message) {
+                Cow::Borrowed(_) => message,
+                Cow::Owned(redacted) => redacted,
+            };
             self.error = Some(ErrorInfo { class, message });
         }
     }

@@ -95,7 +95,10 @@ impl<'w, 'a> Compound<'w, 'a> {
         if matches!(shown, Cow::Owned(_)) {
             self.writer.notes.redacted(self.writer.path);
         }
-        self.pending = self.rules.and_then(|rules| rules.key_rule(key)).map(str::to_owned);
+        self.pending = self
+            .rules
+            .and_then(|rules| rules.key_rule(key))
+            .map(str::to_owned);
         self.writer.plain_str(&shown);
         self.writer.out.push(b':');
     }

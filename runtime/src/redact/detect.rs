@@ -12,6 +12,7 @@
 //! after a key naming a secret (`password=...`, `"api_key": "..."`, `token: "..."` in
 //! `Debug` text) hides the value that follows.
 
+use super::card::card_at;
 use super::Rules;
 
 /// One secret found in a text: the byte range to hide and the rule that found it.
@@ -52,41 +53,38 @@ const MIN_SECRET: usize = 8;
 pub(crate) fn scan<'r>(text: &str, rules: &'r Rules, hits: &mut Vec<Hit<'r>>) {
     let bytes = text.as_bytes();
     let first = hits.len();
-    let mut run_start = None;
     let mut index = 0;
-    while index < bytes.len() {
+    let length = bytes.len();
+    loop {
+        while index < length && CLASS[bytes[index] as usize] == 0 {
+            index += 1;
+        }
+        if index >= length {
+            break;
+        }
         let class = CLASS[bytes[index] as usize];
-        if class & TOKEN != 0 {
-            if run_start.is_none() {
-                run_start = Some(index);
-                if class & DIGIT != 0 {
-                    if let Some(end) = card_at(bytes, index) {
-                        hits.push(Hit {
-                            start: index,
-                            end,
-                            rule: "credit_card",
-                        });
-                        index = end;
-                        run_start = None;
-                        continue;
-                    }
-                }
-            }
-        } else {
-            if let Some(start) = run_start.take() {
-                index = index.max(token_run(text, start, index, rules, hits));
-            }
-            if class & SEPARATOR != 0 {
-                if let Some(end) = key_value(text, index, rules, hits) {
-                    index = end;
-                    continue;
-                }
+        if class & SEPARATOR != 0 {
+            index = key_value(text, index, rules, hits).unwrap_or(index + 1);
+            continue;
+        }
+        let start = index;
+        if class & DIGIT != 0 {
+            if let Some(end) = card_at(bytes, index) {
+                hits.push(Hit {
+                    start,
+                    end,
+                    rule: "credit_card",
+                });
+                index = end;
+                continue;
             }
         }
-        index += 1;
-    }
-    if let Some(start) = run_start {
-        token_run(text, start, bytes.len(), rules, hits);
+        while index < length && CLASS[bytes[index] as usize] & TOKEN != 0 {
+            index += 1;
+        }
+        if index - start >= MIN_SECRET {
+            index = index.max(token_run(text, start, index, rules, hits));
+        }
     }
     if hits.len() > first + 1 {
         hits[first..].sort_by_key(|hit| hit.start);
@@ -172,6 +170,9 @@ fn known_format(run: &[u8]) -> Option<&'static str> {
         (b"ghr_", 30, "github_token"),
         (b"github_pat_", 30, "github_token"),
     ];
+    if !matches!(run[0], b's' | b'r' | b'g' | b'A' | b'h' | b'x' | b'e') {
+        return None;
+    }
     for &(prefix, min_len, rule) in PREFIXES {
         if run.len() >= min_len && run.starts_with(prefix) {
             return Some(rule);
@@ -216,9 +217,11 @@ fn is_jwt(run: &[u8]) -> bool {
 /// A token after `Bearer ` or `Basic ` (any case) that looks generated: it has a digit or
 /// mixed case, so `bearer instruments` stays.
 fn after_scheme(bytes: &[u8], start: usize, run: &[u8]) -> Option<&'static str> {
-    let before = &bytes[..start];
-    let trimmed = before.trim_ascii_end();
-    if trimmed.len() == before.len() || !looks_generated(run) {
+    if start < 6 || bytes[start - 1] != b' ' {
+        return None;
+    }
+    let trimmed = bytes[..start].trim_ascii_end();
+    if !matches!(trimmed.last(), Some(b'r' | b'R' | b'c' | b'C')) || !looks_generated(run) {
         return None;
     }
     let word_at = |word: &[u8]| {
@@ -263,82 +266,6 @@ fn pem_block(text: &str, start: usize) -> Option<usize> {
         }
         None => Some(text.len()),
     }
-}
-
-/// A card number starting at `start` (a digit after a non-alphanumeric): its end.
-fn card_at(bytes: &[u8], start: usize) -> Option<usize> {
-    if start > 0 && bytes[start - 1].is_ascii_alphanumeric() {
-        return None;
-    }
-    let mut digits = [0u8; 19];
-    let mut count = 0;
-    let mut index = start;
-    let mut end = start;
-    while index < bytes.len() {
-        let byte = bytes[index];
-        if byte.is_ascii_digit() {
-            if count == 19 {
-                return None;
-            }
-            digits[count] = byte - b'0';
-            count += 1;
-            index += 1;
-            end = index;
-        } else if (byte == b' ' || byte == b'-')
-            && bytes.get(index + 1).is_some_and(u8::is_ascii_digit)
-        {
-            index += 1;
-        } else {
-            break;
-        }
-    }
-    if count < 13 || bytes.get(end).is_some_and(u8::is_ascii_alphanumeric) {
-        return None;
-    }
-    (card_prefix(&digits[..count]) && luhn(&digits[..count])).then_some(end)
-}
-
-/// Issuer prefixes and lengths: Visa, Mastercard, Amex, Discover, JCB, Diners.
-fn card_prefix(digits: &[u8]) -> bool {
-    let two = digits[0] * 10 + digits[1];
-    let four = u16::from(two) * 100 + u16::from(digits[2] * 10 + digits[3]);
-    match digits.len() {
-        13 | 19 => digits[0] == 4,
-        14 => two == 36 || two == 38 || (300..=305).contains(&(four / 10)),
-        15 => two == 34 || two == 37,
-        16 => {
-            digits[0] == 4
-                || (51..=55).contains(&two)
-                || (2221..=2720).contains(&four)
-                || four == 6011
-                || two == 65
-                || (3528..=3589).contains(&four)
-        }
-        _ => digits[0] == 4 || four == 6011 || two == 65,
-    }
-}
-
-/// The Luhn checksum.
-pub(crate) fn luhn(digits: &[u8]) -> bool {
-    let sum: u32 = digits
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(position, &digit)| {
-            let digit = u32::from(digit);
-            if position % 2 == 1 {
-                let doubled = digit * 2;
-                if doubled > 9 {
-                    doubled - 9
-                } else {
-                    doubled
-                }
-            } else {
-                digit
-            }
-        })
-        .sum();
-    sum % 10 == 0
 }
 
 /// `key=value` or `key: value` at the separator `at`, with a key naming a secret: hides the

@@ -29,9 +29,11 @@
 //! redact::configure(Redaction::default());
 //! ```
 
+mod card;
 mod compound;
 mod detect;
 mod keys;
+mod notes;
 mod serializer;
 mod text;
 
@@ -239,6 +241,24 @@ pub fn current() -> Arc<Redaction> {
         .read()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .clone()
+}
+
+/// Writes `value` as JSON text the way spans capture it: redacted under the process's
+/// settings, cut to the attribute length limit, and never failing (see the crate docs).
+///
+/// ```
+/// use std::collections::HashMap;
+///
+/// let request = HashMap::from([("api_key", "kq-1234"), ("model", "gpt-4o")]);
+/// let text = agentrace::redact::to_json(&request);
+/// assert!(text.contains(r#""api_key":"[REDACTED:api_key]""#));
+/// assert!(text.contains(r#""model":"gpt-4o""#));
+/// assert_eq!(agentrace::redact::to_json(&f64::NAN), r#""NaN""#);
+/// ```
+pub fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    let mut out = Vec::new();
+    crate::value::write_serialize(&mut out, value);
+    crate::value::into_string(out)
 }
 
 /// Switches redaction off or back on, keeping the other settings.

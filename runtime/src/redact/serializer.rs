@@ -9,91 +9,21 @@
 //! `"…[+N items]"` or entry `"…": "[+N entries]"`), and replaces a value whose `Serialize`
 //! fails by `"<unserializable: reason>"`, keeping what came before it.
 
-use std::fmt::{self, Display, Write as _};
+use std::fmt::Write as _;
 
 use serde::ser::{self, Serialize, Serializer as _};
 use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::compound::Compound;
+pub(crate) use super::notes::{Error, Notes};
 use super::text::redact_text;
 use super::{Mode, Rules};
 
-/// Paths listed per span at most; more are counted, not listed.
-const MAX_NOTED_PATHS: usize = 32;
 /// Bytes kept free at a cut for the marker saying how much was cut.
 const CUT_RESERVE: usize = 24;
 /// How far past the length limit a huge string is still scanned for secrets before it is
 /// cut, so that a secret straddling the cut is found whole.
 const SCAN_SLACK: usize = 4096;
-
-/// What happened while writing: the paths that were redacted, and whether anything was cut.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Notes {
-    /// JSON paths of redacted values, such as `input.value.request.api_key`.
-    pub(crate) redacted: Vec<String>,
-    /// Redacted paths past [`MAX_NOTED_PATHS`].
-    pub(crate) more_redacted: usize,
-    /// Attribute names whose value was cut to the length limit.
-    pub(crate) truncated: Vec<&'static str>,
-}
-
-impl Notes {
-    pub(crate) fn redacted(&mut self, path: &str) {
-        if self.redacted.iter().any(|seen| seen == path) {
-            return;
-        }
-        if self.redacted.len() < MAX_NOTED_PATHS {
-            self.redacted.push(path.to_owned());
-        } else {
-            self.more_redacted += 1;
-        }
-    }
-
-    pub(crate) fn truncated(&mut self, attribute: &'static str) {
-        if !self.truncated.contains(&attribute) {
-            self.truncated.push(attribute);
-        }
-    }
-
-    /// Adds `other`'s paths and attributes to these.
-    pub(crate) fn merge(&mut self, other: Notes) {
-        for path in &other.redacted {
-            self.redacted(path);
-        }
-        self.more_redacted += other.more_redacted;
-        for attribute in other.truncated {
-            self.truncated(attribute);
-        }
-    }
-
-    pub(crate) fn is_empty(&self) -> bool {
-        self.redacted.is_empty() && self.truncated.is_empty()
-    }
-}
-
-/// A serialization failure, turned into a string by the writer.
-#[derive(Debug)]
-pub(crate) struct Error(String);
-
-impl Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl Error {
-    pub(super) fn compound() -> Self {
-        Error("a map key must be a string or a number".to_owned())
-    }
-}
-
-impl ser::Error for Error {
-    fn custom<T: Display>(message: T) -> Self {
-        Error(message.to_string())
-    }
-}
 
 /// Writes JSON into `out` until `limit` bytes, redacting under `rules` (`None`: off).
 pub(crate) struct Writer<'a> {
