@@ -38,7 +38,7 @@ fn empty_environment_gives_the_documented_defaults() {
         "{}",
         config.service_name
     );
-    assert_eq!(config.exporter, ExporterConfig::Console);
+    assert_eq!(config.exporter, ExporterConfig::Store, "the embedded store by default");
     assert_eq!(
         config.sampler,
         Sampling::ParentBased(Box::new(Sampling::AlwaysOn))
@@ -301,10 +301,14 @@ fn batch_settings_are_read_and_checked() {
 }
 
 #[test]
-fn traces_exporter_variable_picks_console_none_or_otlp() {
+fn traces_exporter_variable_picks_console_store_none_or_otlp() {
     assert_eq!(
         config(&[ENDPOINT, ("OTEL_TRACES_EXPORTER", "console")]).exporter,
         ExporterConfig::Console
+    );
+    assert_eq!(
+        config(&[ENDPOINT, ("OTEL_TRACES_EXPORTER", "store")]).exporter,
+        ExporterConfig::Store
     );
     assert_eq!(
         config(&[ENDPOINT, ("OTEL_TRACES_EXPORTER", "none")]).exporter,
@@ -319,7 +323,7 @@ fn traces_exporter_variable_picks_console_none_or_otlp() {
     assert_eq!(otlp(&local_grpc).endpoint, "http://localhost:4317");
     assert_eq!(
         error(&[("OTEL_TRACES_EXPORTER", "zipkin")]),
-        r#"invalid OTEL_TRACES_EXPORTER="zipkin": expected otlp, console or none"#
+        r#"invalid OTEL_TRACES_EXPORTER="zipkin": expected otlp, console, store or none"#
     );
 }
 

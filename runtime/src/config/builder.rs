@@ -14,6 +14,7 @@ type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 #[derive(Debug, Clone)]
 pub(super) enum Target {
     Console,
+    Store,
     Nothing,
     /// `url` is a base endpoint (`/v1/traces` is appended for HTTP) unless `full`.
     Otlp {
@@ -269,6 +270,7 @@ impl Builder {
         };
         let (url, full, field) = match target {
             Target::Console => return Ok(ExporterConfig::Console),
+            Target::Store => return Ok(ExporterConfig::Store),
             Target::Nothing => return Ok(ExporterConfig::None),
             Target::Otlp { url, full, field } => (url, full, field),
         };
@@ -405,12 +407,13 @@ fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, ConfigError> {
             field: "OTEL_EXPORTER_OTLP_ENDPOINT",
         }),
         "console" => Target::Console,
+        "store" => Target::Store,
         "none" => Target::Nothing,
         _ => {
             return Err(ConfigError::invalid(
                 "OTEL_TRACES_EXPORTER",
                 &kind,
-                "expected otlp, console or none",
+                "expected otlp, console, store or none",
             ))
         }
     }))

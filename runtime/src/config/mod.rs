@@ -89,6 +89,10 @@ impl Config {
 pub enum ExporterConfig {
     /// Print each finished trace as a tree on standard output.
     Console,
+    /// Write spans to the embedded SQLite store (`$AGENTRACE_STORE`, else
+    /// `.agentrace/traces.db` under the current directory), read by the `agentrace` viewer.
+    /// The default when no OTLP endpoint is configured (feature `sqlite`).
+    Store,
     /// Send spans over OTLP.
     Otlp(OtlpConfig),
     /// Export nothing (`OTEL_TRACES_EXPORTER=none`); collection scopes still see spans.

@@ -94,6 +94,13 @@ impl Builder {
         self
     }
 
+    /// Writes spans to the embedded SQLite store (`$AGENTRACE_STORE`, else
+    /// `.agentrace/traces.db`), where `agentrace traces` and `agentrace show` find them.
+    pub fn store(mut self) -> Self {
+        self.target = Some(Target::Store);
+        self
+    }
+
     /// Exports nothing; collection scopes ([`collect_spans`](crate::collect_spans)) still
     /// see every span.
     pub fn no_export(mut self) -> Self {

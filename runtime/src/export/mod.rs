@@ -15,12 +15,14 @@ pub use stats::{dropped_spans, export_stats, ExportStats};
 
 use crate::config::{Config, ConfigError, ExporterConfig};
 
-/// The destination when no exporter and no OTLP endpoint is configured.
-///
-/// The one place where this default is decided: the console until the embedded span store
-/// can take its place.
+/// The destination when no exporter and no OTLP endpoint is configured: the embedded span
+/// store (feature `sqlite`), else the console. The one place where this default is decided.
 pub(crate) fn default_exporter() -> ExporterConfig {
-    ExporterConfig::Console
+    if cfg!(feature = "sqlite") {
+        ExporterConfig::Store
+    } else {
+        ExporterConfig::Console
+    }
 }
 
 /// The batch processor exporting where `config` says, or `None` when nothing is exported.
@@ -35,8 +37,26 @@ pub(crate) fn processor_for(config: &Config) -> Result<Option<BatchProcessor>, C
             true,
         )
         .map(Some),
+        ExporterConfig::Store => store_processor(batch).map(Some),
         ExporterConfig::Otlp(otlp_config) => otlp_processor(otlp_config.clone(), batch).map(Some),
     }
+}
+
+#[cfg(feature = "sqlite")]
+fn store_processor(batch: crate::config::BatchConfig) -> Result<BatchProcessor, ConfigError> {
+    BatchProcessor::spawn(
+        || crate::store::StoreExporter::open_default().map_err(|error| error.to_string()),
+        batch,
+        driver::Driver::Plain,
+        false,
+    )
+}
+
+#[cfg(not(feature = "sqlite"))]
+fn store_processor(_batch: crate::config::BatchConfig) -> Result<BatchProcessor, ConfigError> {
+    Err(ConfigError::Exporter(
+        "agentrace was built without its `sqlite` feature, which the span store needs".into(),
+    ))
 }
 
 #[cfg(any(feature = "otlp-http", feature = "otlp-grpc"))]
