@@ -73,6 +73,7 @@ async fn async_fn_span_covers_awaits_and_nests_children() {
     assert_child_of(&spans, "execute_tool lookup", "chat m1");
 }
 
+#[allow(clippy::manual_async_fn)] // the shape under test: a fn returning `impl Future`
 fn delayed_double(x: u64) -> impl std::future::Future<Output = u64> {
     async move {
         tokio::time::sleep(Duration::from_millis(20)).await;
@@ -81,6 +82,7 @@ fn delayed_double(x: u64) -> impl std::future::Future<Output = u64> {
 }
 
 #[trace]
+#[allow(clippy::manual_async_fn)]
 fn returns_future(x: u64) -> impl std::future::Future<Output = u64> {
     delayed_double(x)
 }
