@@ -30,8 +30,8 @@
 //! ```
 //!
 //! Extraction never fails: a malformed or hostile header (wrong length, bad hex, all-zero
-//! ids, version `ff`, oversized baggage) is ignored, so the receiver's spans start a new
-//! trace, and [`rejected_headers`] counts it.
+//! ids, version `ff`, oversized baggage) is ignored and [`rejected_headers`] counts it. The
+//! context is then left as it was, so a receiver with no span of its own starts a new trace.
 
 mod baggage;
 mod carrier;
