@@ -1,0 +1,438 @@
+//! What a traced call costs, side by side in one run: a plain function, agentrace (disabled,
+//! enabled with content capture off, on with a 2 KB request), the raw OpenTelemetry SDK with
+//! the same attributes, `tracing` `#[instrument]` + `tracing-opentelemetry`, and fastrace
+//! `#[trace]` under a root span. Two call shapes (a trivial function and a typical
+//! `#[trace_llm]` call), sync and async. Every OpenTelemetry contender uses the same
+//! provider: the project's `BatchProcessor` (default settings) in front of an exporter that
+//! discards. Run with `cargo bench -p agentrace --bench overhead`; see BENCHMARKS.md.
+
+mod common;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use common::{answer, discard_provider, poll_once, request_of, ChatRequest, ChatResponse};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use opentelemetry::context::FutureExt as _;
+use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer as _, TracerProvider as _};
+use opentelemetry::{Context, KeyValue};
+use opentelemetry_sdk::trace::{SdkTracer, SdkTracerProvider};
+use tracing_subscriber::layer::SubscriberExt as _;
+
+// ---- the trivial function -------------------------------------------------------------
+
+fn add(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
+#[agentrace::trace]
+fn add_agentrace(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
+#[tracing::instrument(skip_all, fields(
+    code.function.name = "overhead::add_tracing",
+    openinference.span.kind = "CHAIN",
+    otel.status_code = "OK",
+))]
+fn add_tracing(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
+#[fastrace::trace(properties = {
+    "code.function.name": "overhead::add_fastrace",
+    "openinference.span.kind": "CHAIN",
+})]
+fn add_fastrace(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
+/// The raw SDK with the attributes agentrace records for `add_agentrace` (content off).
+fn add_sdk(tracer: &SdkTracer, x: u64) -> u64 {
+    in_span_with(
+        tracer,
+        "add_sdk",
+        SpanKind::Internal,
+        vec![
+            KeyValue::new("code.function.name", "overhead::add_sdk"),
+            KeyValue::new("openinference.span.kind", "CHAIN"),
+        ],
+        || x.wrapping_mul(3),
+    )
+}
+
+async fn add_async(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
+#[agentrace::trace]
+async fn add_async_agentrace(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
+#[tracing::instrument(skip_all, fields(
+    code.function.name = "overhead::add_async_tracing",
+    openinference.span.kind = "CHAIN",
+    otel.status_code = "OK",
+))]
+async fn add_async_tracing(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
+#[fastrace::trace(properties = {
+    "code.function.name": "overhead::add_async_fastrace",
+    "openinference.span.kind": "CHAIN",
+})]
+async fn add_async_fastrace(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
+async fn add_async_sdk(tracer: &SdkTracer, x: u64) -> u64 {
+    let attributes = vec![
+        KeyValue::new("code.function.name", "overhead::add_async_sdk"),
+        KeyValue::new("openinference.span.kind", "CHAIN"),
+    ];
+    future_in_span(
+        tracer,
+        "add_async_sdk",
+        SpanKind::Internal,
+        attributes,
+        add_async(x),
+    )
+    .await
+}
+
+// ---- the typical LLM call -------------------------------------------------------------
+
+fn chat(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+#[agentrace::trace_llm(provider = "openai", model = "gpt-4o")]
+fn chat_agentrace(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+#[tracing::instrument(name = "chat gpt-4o", skip_all, fields(
+    otel.kind = "client",
+    code.function.name = "overhead::chat_tracing",
+    openinference.span.kind = "LLM",
+    gen_ai.operation.name = "chat",
+    gen_ai.provider.name = "openai",
+    gen_ai.request.model = "gpt-4o",
+    otel.status_code = "OK",
+))]
+fn chat_tracing(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+#[fastrace::trace(name = "chat gpt-4o", properties = {
+    "code.function.name": "overhead::chat_fastrace",
+    "openinference.span.kind": "LLM",
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": "openai",
+    "gen_ai.request.model": "gpt-4o",
+})]
+fn chat_fastrace(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+fn llm_attributes(function: &'static str) -> Vec<KeyValue> {
+    vec![
+        KeyValue::new("code.function.name", function),
+        KeyValue::new("openinference.span.kind", "LLM"),
+        KeyValue::new("gen_ai.operation.name", "chat"),
+        KeyValue::new("gen_ai.provider.name", "openai"),
+        KeyValue::new("gen_ai.request.model", "gpt-4o"),
+    ]
+}
+
+fn chat_sdk(tracer: &SdkTracer, request: &ChatRequest) -> Result<ChatResponse, String> {
+    let attributes = llm_attributes("overhead::chat_sdk");
+    in_span_with(tracer, "chat gpt-4o", SpanKind::Client, attributes, || {
+        Ok(answer(request))
+    })
+}
+
+async fn chat_async(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+#[agentrace::trace_llm(provider = "openai", model = "gpt-4o")]
+async fn chat_async_agentrace(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+#[tracing::instrument(name = "chat gpt-4o", skip_all, fields(
+    otel.kind = "client",
+    code.function.name = "overhead::chat_async_tracing",
+    openinference.span.kind = "LLM",
+    gen_ai.operation.name = "chat",
+    gen_ai.provider.name = "openai",
+    gen_ai.request.model = "gpt-4o",
+    otel.status_code = "OK",
+))]
+async fn chat_async_tracing(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+#[fastrace::trace(name = "chat gpt-4o", properties = {
+    "code.function.name": "overhead::chat_async_fastrace",
+    "openinference.span.kind": "LLM",
+    "gen_ai.operation.name": "chat",
+    "gen_ai.provider.name": "openai",
+    "gen_ai.request.model": "gpt-4o",
+})]
+async fn chat_async_fastrace(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+async fn chat_async_sdk(tracer: &SdkTracer, request: &ChatRequest) -> Result<ChatResponse, String> {
+    let attributes = llm_attributes("overhead::chat_async_sdk");
+    future_in_span(
+        tracer,
+        "chat gpt-4o",
+        SpanKind::Client,
+        attributes,
+        chat_async(request),
+    )
+    .await
+}
+
+// ---- the raw SDK: `Tracer::in_span`, with the attributes given at start ----------------
+
+/// What `Tracer::in_span` does, with a span kind and the attributes in the builder (the
+/// cheapest way to give them), then status OK as agentrace records.
+#[inline]
+fn in_span_with<T>(
+    tracer: &SdkTracer,
+    name: &'static str,
+    kind: SpanKind,
+    attributes: Vec<KeyValue>,
+    f: impl FnOnce() -> T,
+) -> T {
+    let span = tracer
+        .span_builder(name)
+        .with_kind(kind)
+        .with_attributes(attributes)
+        .start(tracer);
+    let cx = Context::current_with_span(span);
+    let value = {
+        let _current = cx.clone().attach();
+        f()
+    };
+    let span = cx.span();
+    span.set_status(Status::Ok);
+    span.end();
+    value
+}
+
+async fn future_in_span<F: std::future::Future>(
+    tracer: &SdkTracer,
+    name: &'static str,
+    kind: SpanKind,
+    attributes: Vec<KeyValue>,
+    future: F,
+) -> F::Output {
+    let span = tracer
+        .span_builder(name)
+        .with_kind(kind)
+        .with_attributes(attributes)
+        .start(tracer);
+    let cx = Context::current_with_span(span);
+    let value = future.with_context(cx.clone()).await;
+    let span = cx.span();
+    span.set_status(Status::Ok);
+    span.end();
+    value
+}
+
+// ---- fastrace: child spans under a root, the root reported every 1,000 calls -------------
+
+fn under_fastrace_root<T>(iters: u64, mut call: impl FnMut() -> T) -> Duration {
+    let started = Instant::now();
+    let mut left = iters;
+    while left > 0 {
+        let batch = left.min(1_000);
+        let root = fastrace::Span::root("root", fastrace::prelude::SpanContext::random());
+        {
+            let _parent = root.set_local_parent();
+            for _ in 0..batch {
+                black_box(call());
+            }
+        }
+        drop(root);
+        left -= batch;
+    }
+    started.elapsed()
+}
+
+struct DiscardReporter;
+
+impl fastrace::collector::Reporter for DiscardReporter {
+    fn report(&mut self, spans: Vec<fastrace::prelude::SpanRecord>) {
+        black_box(spans);
+    }
+}
+
+// ---- the benches -------------------------------------------------------------------------
+
+/// Lets the export thread and fastrace's collector drain what the previous contender left,
+/// so that their work is not timed against the next one (the machine has 2 cores).
+fn settle(provider: &SdkTracerProvider) {
+    fastrace::flush();
+    let _ = provider.force_flush();
+    std::thread::sleep(Duration::from_millis(300));
+}
+
+/// Runs agentrace disabled, enabled with content off, and (for the LLM shape) content on.
+fn agentrace_modes<T>(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    provider: &SdkTracerProvider,
+    content_on: bool,
+    mut call: impl FnMut() -> T,
+) {
+    agentrace::set_enabled(false);
+    group.bench_function("agentrace_disabled", |b| b.iter(&mut call));
+    agentrace::set_enabled(true);
+    agentrace::set_capture_content(false);
+    group.bench_function("agentrace_content_off", |b| b.iter(&mut call));
+    settle(provider);
+    if content_on {
+        agentrace::set_capture_content(true);
+        group.bench_function("agentrace_content_on_2kb", |b| b.iter(&mut call));
+        agentrace::set_capture_content(false);
+        settle(provider);
+    }
+    agentrace::set_enabled(false);
+}
+
+fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
+    group.warm_up_time(Duration::from_millis(500));
+    group.measurement_time(Duration::from_secs(2));
+    group.sample_size(40);
+}
+
+fn benches(c: &mut Criterion) {
+    let (provider, _exporter) = discard_provider();
+    agentrace::install(&provider).expect("first install in this process");
+    agentrace::set_enabled(false);
+    let tracer = provider.tracer("bench-sdk");
+    let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench-tracing"));
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+        .expect("first subscriber in this process");
+    fastrace::set_reporter(DiscardReporter, fastrace::collector::Config::default());
+    let request = request_of(2048);
+    eprintln!(
+        "request JSON: {} bytes",
+        serde_json::to_string(&request).expect("serializes").len()
+    );
+
+    show_attributes(&request);
+
+    let mut group = c.benchmark_group("trivial_sync");
+    configure(&mut group);
+    group.bench_function("plain", |b| b.iter(|| add(black_box(7))));
+    agentrace_modes(&mut group, &provider, false, || add_agentrace(black_box(7)));
+    group.bench_function("otel_sdk", |b| b.iter(|| add_sdk(&tracer, black_box(7))));
+    settle(&provider);
+    group.bench_function("tracing_otel", |b| b.iter(|| add_tracing(black_box(7))));
+    settle(&provider);
+    group.bench_function("fastrace", |b| {
+        b.iter_custom(|iters| under_fastrace_root(iters, || add_fastrace(black_box(7))))
+    });
+    group.finish();
+    settle(&provider);
+
+    let mut group = c.benchmark_group("trivial_async");
+    configure(&mut group);
+    group.bench_function("plain", |b| b.iter(|| poll_once(add_async(black_box(7)))));
+    agentrace_modes(&mut group, &provider, false, || {
+        poll_once(add_async_agentrace(black_box(7)))
+    });
+    group.bench_function("otel_sdk", |b| {
+        b.iter(|| poll_once(add_async_sdk(&tracer, black_box(7))))
+    });
+    settle(&provider);
+    group.bench_function("tracing_otel", |b| {
+        b.iter(|| poll_once(add_async_tracing(black_box(7))))
+    });
+    settle(&provider);
+    group.bench_function("fastrace", |b| {
+        b.iter_custom(|iters| {
+            under_fastrace_root(iters, || poll_once(add_async_fastrace(black_box(7))))
+        })
+    });
+    group.finish();
+    settle(&provider);
+
+    let mut group = c.benchmark_group("llm_sync");
+    configure(&mut group);
+    let request = black_box(&request);
+    group.bench_function("plain", |b| b.iter(|| chat(request)));
+    let response = answer(request);
+    group.bench_function("serde_json_request_and_response", |b| {
+        b.iter(|| {
+            (
+                serde_json::to_string(black_box(request)),
+                serde_json::to_string(black_box(&response)),
+            )
+        })
+    });
+    agentrace_modes(&mut group, &provider, true, || chat_agentrace(request));
+    group.bench_function("otel_sdk", |b| b.iter(|| chat_sdk(&tracer, request)));
+    settle(&provider);
+    group.bench_function("tracing_otel", |b| b.iter(|| chat_tracing(request)));
+    settle(&provider);
+    group.bench_function("fastrace", |b| {
+        b.iter_custom(|iters| under_fastrace_root(iters, || chat_fastrace(request)))
+    });
+    group.finish();
+    settle(&provider);
+
+    let mut group = c.benchmark_group("llm_async");
+    configure(&mut group);
+    group.bench_function("plain", |b| b.iter(|| poll_once(chat_async(request))));
+    agentrace_modes(&mut group, &provider, true, || {
+        poll_once(chat_async_agentrace(request))
+    });
+    group.bench_function("otel_sdk", |b| {
+        b.iter(|| poll_once(chat_async_sdk(&tracer, request)))
+    });
+    settle(&provider);
+    group.bench_function("tracing_otel", |b| {
+        b.iter(|| poll_once(chat_async_tracing(request)))
+    });
+    settle(&provider);
+    group.bench_function("fastrace", |b| {
+        b.iter_custom(|iters| {
+            under_fastrace_root(iters, || poll_once(chat_async_fastrace(request)))
+        })
+    });
+    group.finish();
+    settle(&provider);
+
+    fastrace::flush();
+    let _ = provider.shutdown();
+}
+
+/// Prints the attributes agentrace records for both shapes, content off and on, so the
+/// baselines above can be checked to record the same ones.
+fn show_attributes(request: &ChatRequest) {
+    for content in [false, true] {
+        agentrace::set_capture_content(content);
+        let (_, spans) = agentrace::collect_spans(|| {
+            add_agentrace(7);
+            chat_agentrace(request)
+        });
+        for span in spans {
+            let keys: Vec<_> = span.attributes.keys().collect();
+            eprintln!("content {content}: {} {:?} {keys:?}", span.name, span.kind);
+        }
+    }
+    agentrace::set_capture_content(false);
+}
+
+criterion_group!(overhead, benches);
+criterion_main!(overhead);
