@@ -21,7 +21,7 @@
 //! ```
 //! use agentrace::redact::{self, Mode, Redaction};
 //!
-//! assert_eq!(redact::redact_str("call with Bearer abc123XYZ789"), "call with [REDACTED:bearer_token]");
+//! assert_eq!(redact::redact_str("call with Bearer abc123XYZ789"), "call with Bearer [REDACTED:bearer_token]");
 //! assert_eq!(redact::redact_str("max_tokens=512"), "max_tokens=512");
 //!
 //! redact::configure(Redaction::default().mode(Mode::Partial).key_pattern("tenant"));
