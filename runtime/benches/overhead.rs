@@ -31,6 +31,14 @@ fn add_agentrace(x: u64) -> u64 {
     x.wrapping_mul(3)
 }
 
+/// The same with `#[inline]` kept on the generated function: the macro's proposed default
+/// (BENCHMARKS.md, "disabled").
+#[inline]
+#[agentrace::trace]
+fn add_agentrace_inline(x: u64) -> u64 {
+    x.wrapping_mul(3)
+}
+
 #[tracing::instrument(skip_all, fields(
     code.function.name = "overhead::add_tracing",
     openinference.span.kind = "CHAIN",
@@ -111,6 +119,12 @@ fn chat(request: &ChatRequest) -> Result<ChatResponse, String> {
 
 #[agentrace::trace_llm(provider = "openai", model = "gpt-4o")]
 fn chat_agentrace(request: &ChatRequest) -> Result<ChatResponse, String> {
+    Ok(answer(request))
+}
+
+#[inline]
+#[agentrace::trace_llm(provider = "openai", model = "gpt-4o")]
+fn chat_agentrace_inline(request: &ChatRequest) -> Result<ChatResponse, String> {
     Ok(answer(request))
 }
 
@@ -335,6 +349,9 @@ fn benches(c: &mut Criterion) {
     configure(&mut group);
     group.bench_function("plain", |b| b.iter(|| add(black_box(7))));
     agentrace_modes(&mut group, &provider, false, || add_agentrace(black_box(7)));
+    group.bench_function("agentrace_disabled_inline", |b| {
+        b.iter(|| add_agentrace_inline(black_box(7)))
+    });
     group.bench_function("otel_sdk", |b| b.iter(|| add_sdk(&tracer, black_box(7))));
     settle(&provider);
     group.bench_function("tracing_otel", |b| b.iter(|| add_tracing(black_box(7))));
@@ -381,6 +398,9 @@ fn benches(c: &mut Criterion) {
         })
     });
     agentrace_modes(&mut group, &provider, true, || chat_agentrace(request));
+    group.bench_function("agentrace_disabled_inline", |b| {
+        b.iter(|| chat_agentrace_inline(request))
+    });
     group.bench_function("otel_sdk", |b| b.iter(|| chat_sdk(&tracer, request)));
     settle(&provider);
     group.bench_function("tracing_otel", |b| b.iter(|| chat_tracing(request)));

@@ -8,8 +8,14 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-/// Read on every traced call: `false` means call the function straight through.
-static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Read on every traced call: `false` means call the function straight through. Alone on
+/// its cache line, so that no other static written by another thread (a collector's
+/// counter, a lock) makes this read miss the cache.
+static ACTIVE: CacheLine = CacheLine(AtomicBool::new(false));
+
+/// An atomic flag aligned to (and so alone on) a 64-byte cache line.
+#[repr(align(64))]
+struct CacheLine(AtomicBool);
 
 /// The inputs [`ACTIVE`] is derived from.
 struct Inputs {
@@ -25,16 +31,18 @@ static INPUTS: Mutex<Inputs> = Mutex::new(Inputs {
 });
 
 fn update(change: impl FnOnce(&mut Inputs)) {
-    let mut inputs = INPUTS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut inputs = INPUTS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     change(&mut inputs);
     let active = (inputs.installed && !inputs.switched_off) || inputs.open_scopes > 0;
-    ACTIVE.store(active, Ordering::Release);
+    ACTIVE.0.store(active, Ordering::Release);
 }
 
 /// `true` when a traced call should try to start a span.
 #[inline(always)]
 pub(crate) fn is_active() -> bool {
-    ACTIVE.load(Ordering::Relaxed)
+    ACTIVE.0.load(Ordering::Relaxed)
 }
 
 /// Marks a pipeline as installed (or removed) for the whole process.
