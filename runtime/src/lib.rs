@@ -66,6 +66,8 @@ mod export;
 mod future;
 #[cfg(feature = "reqwest")]
 pub mod http;
+pub mod genai;
+mod integrations;
 mod init;
 mod kind;
 mod pipeline;
@@ -104,8 +106,8 @@ pub use record::{
     RecordEvent, RecordKind, RecordLink, RecordResource, RecordStatus, SpanRecord, StatusCode,
 };
 pub use settings::{
-    capture_content, max_attribute_bytes, max_capture_depth, set_capture_content,
-    set_max_attribute_bytes, set_max_capture_depth, set_max_stream_output_bytes,
+    capture_content, max_attribute_bytes, max_capture_depth, openinference, set_capture_content,
+    set_max_attribute_bytes, set_max_capture_depth, set_max_stream_output_bytes, set_openinference,
     DEFAULT_MAX_ATTRIBUTE_BYTES, DEFAULT_MAX_CAPTURE_DEPTH, DEFAULT_MAX_OUTPUT_BYTES,
 };
 pub use tree::render_tree;

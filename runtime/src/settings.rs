@@ -39,6 +39,20 @@ pub(crate) fn max_stream_output_bytes() -> usize {
     MAX_OUTPUT_BYTES.load(Ordering::Relaxed)
 }
 
+static OPENINFERENCE: AtomicBool = AtomicBool::new(true);
+
+/// Switches the OpenInference mirrors (`llm.model_name`, `llm.provider`,
+/// `llm.token_count.*`, `tool.name`) on or off; on by default, so that Arize Phoenix shows
+/// models and token counts. `openinference.span.kind` is always written.
+pub fn set_openinference(mirror: bool) {
+    OPENINFERENCE.store(mirror, Ordering::Relaxed);
+}
+
+/// `true` when GenAI attributes are mirrored under their OpenInference names.
+pub fn openinference() -> bool {
+    OPENINFERENCE.load(Ordering::Relaxed)
+}
+
 static MAX_ATTRIBUTE_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_ATTRIBUTE_BYTES);
 static MAX_CAPTURE_DEPTH: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_CAPTURE_DEPTH);
 

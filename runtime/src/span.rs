@@ -50,6 +50,7 @@ fn start_active(meta: &'static SpanMeta, fill: impl FnOnce(&mut Recorder<'_>)) -
     }
     Some(SpanGuard {
         cx: parent.with_span(span),
+        kind: meta.kind,
         recording,
         notes,
         ended: AtomicBool::new(false),
@@ -219,17 +220,21 @@ pub struct ErrorInfo {
 /// the macro generates.
 #[derive(Debug)]
 pub struct Outcome {
+    kind: OperationKind,
     capture_output: bool,
     sequence: bool,
     output: Capture,
     error: Option<ErrorInfo>,
     /// Attributes read from the return value by extractors, written when the span ends.
     pub(crate) attributes: Vec<KeyValue>,
+    /// A streamed response being rebuilt from its chunks.
+    pub(crate) fold: Option<Box<crate::genai::ChunkFold>>,
 }
 
 impl Outcome {
-    fn new(capture_output: bool, sequence: bool) -> Self {
+    fn new(kind: OperationKind, capture_output: bool, sequence: bool) -> Self {
         Outcome {
+            kind,
             capture_output,
             sequence,
             output: if sequence {
@@ -239,7 +244,13 @@ impl Outcome {
             },
             error: None,
             attributes: Vec::new(),
+            fold: None,
         }
+    }
+
+    /// The operation kind of the span.
+    pub(crate) fn kind(&self) -> OperationKind {
+        self.kind
     }
 
     /// `true` when the return value should be captured into `output.value`.
@@ -289,6 +300,7 @@ impl Outcome {
 #[derive(Debug)]
 pub struct SpanGuard {
     cx: Context,
+    kind: OperationKind,
     recording: bool,
     /// What capturing the arguments redacted or cut.
     notes: Option<Box<Notes>>,
@@ -319,7 +331,7 @@ impl SpanGuard {
     }
 
     pub(crate) fn new_outcome(&self, sequence: bool) -> Outcome {
-        Outcome::new(self.capture_output, sequence)
+        Outcome::new(self.kind, self.capture_output, sequence)
     }
 
     /// Ends the span with the outcome `read` records.

@@ -14,9 +14,8 @@ fn console_prints_each_trace_as_a_tree() {
         println!("END OF PROGRAM");
         return;
     }
-    for env in [vec![("OTEL_TRACES_EXPORTER", "console")]] {
-        let mut env = env;
-        env.push(("OTEL_BSP_SCHEDULE_DELAY", "60000"));
+    {
+        let env = [("OTEL_TRACES_EXPORTER", "console"), ("OTEL_BSP_SCHEDULE_DELAY", "60000")];
         let output = child::run(NAME, &env);
         assert!(output.status.success(), "{}", child::describe(&output));
         let stdout = String::from_utf8_lossy(&output.stdout);

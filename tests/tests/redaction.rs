@@ -412,9 +412,12 @@ struct Tokens {
     access_token: Option<&'static str>,
 }
 
+/// A case: its name, the traced call, and the secret that must not be exported.
+type DebugCase = (&'static str, Box<dyn FnOnce() -> usize>, &'static str);
+
 #[test]
 fn secrets_in_debug_only_types_never_reach_the_span() {
-    let cases: Vec<(&str, Box<dyn FnOnce() -> usize>, &str)> = vec![
+    let cases: Vec<DebugCase> = vec![
         (
             "login",
             Box::new(|| {
