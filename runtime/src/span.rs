@@ -117,7 +117,6 @@ impl Recorder<'_> {
 
     /// Adds what another captured attribute of this span redacted or cut (see
     /// `value::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
-    #[allow(dead_code)]
     pub(crate) fn add_notes(&mut self, notes: Notes) {
         self.input.add_notes(notes);
     }
@@ -271,7 +270,6 @@ impl Outcome {
 
     /// Adds what another captured attribute of this span redacted or cut (see
     /// `value::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
-    #[allow(dead_code)]
     pub(crate) fn add_notes(&mut self, notes: Notes) {
         self.output.add_notes(notes);
     }

@@ -344,3 +344,19 @@ fn content_attributes_follow_the_capture_switch_while_metadata_stays() {
     assert_eq!(llm.attr_i64("gen_ai.usage.output_tokens"), Some(20));
     assert_eq!(llm.attr_str("gen_ai.request.model"), Some("gpt-4o"));
 }
+
+#[test]
+fn extracted_content_is_redacted_and_the_paths_are_listed() {
+    let mut leaky = request();
+    leaky.messages = vec![msg("user", "my key is sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234")];
+    let (_, spans) = capture(|| chat(&leaky));
+    let llm = span(&spans, "chat gpt-4o");
+    let messages = llm.attr_str("gen_ai.input.messages").unwrap();
+    assert!(!messages.contains("AbCdEfGhIjKlMnOpQrStUvWx1234"), "{messages}");
+    assert!(messages.contains("[REDACTED:"), "{messages}");
+    let redacted = llm.attr("agentrace.redacted").expect("the redacted paths");
+    assert!(
+        redacted.as_array().unwrap().iter().any(|path| path.as_str().unwrap().starts_with("gen_ai.input.messages")),
+        "{redacted}"
+    );
+}

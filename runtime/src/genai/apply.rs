@@ -13,7 +13,8 @@ impl Recorder<'_> {
     pub(crate) fn extract(&mut self, extractor: impl FnOnce(&mut GenAi)) {
         let mut out = GenAi::new(self.meta().kind, self.capture_input());
         extractor(&mut out);
-        let Extracted { attributes, subject, .. } = out.finish();
+        let Extracted { attributes, subject, notes, .. } = out.finish();
+        self.add_notes(notes);
         if let Some(subject) = subject {
             if !self.has_subject() && self.meta().subject.is_none() {
                 self.subject(Some(Value::from(subject)));
@@ -35,7 +36,8 @@ impl Outcome {
     pub(crate) fn extract(&mut self, extractor: impl FnOnce(&mut GenAi)) {
         let mut out = GenAi::new(self.kind(), self.capture_output());
         extractor(&mut out);
-        let Extracted { mut attributes, failure, .. } = out.finish();
+        let Extracted { mut attributes, failure, notes, .. } = out.finish();
+        self.add_notes(notes);
         self.attributes.append(&mut attributes);
         if let Some(message) = failure {
             self.error(std::borrow::Cow::Borrowed("tool_error"), message);

@@ -11,6 +11,7 @@ use super::message::ToMessages;
 use super::values::{CountValue, FlagValue, LengthValue, NumberValue, TextListValue, TextValue};
 use crate::kind::OperationKind;
 use crate::semconv::*;
+use crate::redact::Notes;
 use crate::{settings, value};
 
 /// The attributes an extractor produces, with the span's subject (model, agent or tool name)
@@ -40,6 +41,7 @@ pub struct GenAi {
     failure: Option<String>,
     input_tokens: Option<i64>,
     output_tokens: Option<i64>,
+    notes: Notes,
 }
 
 /// What a [`GenAi`] collected, for the span code to apply.
@@ -47,6 +49,8 @@ pub(crate) struct Extracted {
     pub(crate) attributes: Vec<KeyValue>,
     pub(crate) subject: Option<String>,
     pub(crate) failure: Option<String>,
+    /// What capturing content redacted or cut.
+    pub(crate) notes: Notes,
 }
 
 impl GenAi {
@@ -60,6 +64,7 @@ impl GenAi {
             failure: None,
             input_tokens: None,
             output_tokens: None,
+            notes: Notes::default(),
         }
     }
 
@@ -73,6 +78,7 @@ impl GenAi {
             attributes: self.attributes,
             subject: self.subject,
             failure: self.failure,
+            notes: self.notes,
         }
     }
 
@@ -105,9 +111,9 @@ impl GenAi {
 
     fn json(&mut self, key: &'static str, value: &(impl Serialize + ?Sized)) {
         if self.content {
-            let mut out = Vec::new();
-            value::write_serialize(&mut out, value);
-            self.push(key, Value::from(value::into_string(out)));
+            let (text, notes) = value::capture_json(key, value);
+            self.notes.merge(notes);
+            self.push(key, Value::from(text));
         }
     }
 
