@@ -60,11 +60,17 @@ impl std::error::Error for ModelError {}
 #[trace_llm(provider = "mock")]
 async fn plan(request: &ChatRequest) -> Result<ModelReply, ModelError> {
     futures_timer(Duration::from_millis(3)).await;
-    let question = request.messages.last().ok_or_else(|| ModelError("no message".into()))?;
+    let question = request
+        .messages
+        .last()
+        .ok_or_else(|| ModelError("no message".into()))?;
     Ok(ModelReply {
         text: format!("weather:{}", question.rsplit(' ').next().unwrap_or("Paris")),
         finish_reason: "tool_calls",
-        usage: Usage { prompt_tokens: 12 * request.messages.len() as u32, completion_tokens: 5 },
+        usage: Usage {
+            prompt_tokens: 12 * request.messages.len() as u32,
+            completion_tokens: 5,
+        },
     })
 }
 
@@ -89,7 +95,10 @@ async fn answer(request: &ChatRequest) -> Result<impl Stream<Item = String>, Mod
 /// One turn of the agent: plan, call the tool, stream the reply.
 #[trace_agent(name = "weather-assistant", description = "Answers weather questions")]
 async fn turn(question: &str) -> Result<String, ModelError> {
-    let mut request = ChatRequest { model: "mock-small".into(), messages: vec![question.to_owned()] };
+    let mut request = ChatRequest {
+        model: "mock-small".into(),
+        messages: vec![question.to_owned()],
+    };
     let decision = plan(&request).await?;
     let city = decision.text.trim_start_matches("weather:");
     let observation = match weather(city).await {
@@ -115,7 +124,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Configure once from the environment; dropping the guard flushes every span.
     let _tracing = agentrace::init()?;
     let (replies, spans) = futures::executor::block_on(agentrace::collect_spans_async(async {
-        vec![turn("What is the weather in Paris").await, turn("And in Atlantis").await]
+        vec![
+            turn("What is the weather in Paris").await,
+            turn("And in Atlantis").await,
+        ]
     }));
     for reply in replies {
         match reply {
@@ -123,7 +135,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             Err(error) => println!("agent failed: {error}"),
         }
     }
-    println!("\n{} spans:\n{}", spans.len(), agentrace::render_tree(&spans));
+    println!(
+        "\n{} spans:\n{}",
+        spans.len(),
+        agentrace::render_tree(&spans)
+    );
     if let Some(root) = spans.iter().find(|span| span.is_root()) {
         println!("first trace id: {}", root.trace_id);
     }

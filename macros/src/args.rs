@@ -56,13 +56,19 @@ impl Options {
             Ident::new("crate", token.span)
         } else {
             input.parse().map_err(|error| {
-                syn::Error::new(error.span(), format!("expected an option of #[{}]", kind.macro_name()))
+                syn::Error::new(
+                    error.span(),
+                    format!("expected an option of #[{}]", kind.macro_name()),
+                )
             })?
         };
         let name = key.to_string();
         self.check_accepted(kind, &key, &name)?;
         if self.seen.contains(&name) {
-            return Err(syn::Error::new(key.span(), format!("duplicate option `{name}`")));
+            return Err(syn::Error::new(
+                key.span(),
+                format!("duplicate option `{name}`"),
+            ));
         }
         self.seen.push(name.clone());
         match name.as_str() {
@@ -93,13 +99,21 @@ impl Options {
                 if !LLM_OPERATIONS.contains(&operation.value().as_str()) {
                     return Err(syn::Error::new(
                         operation.span(),
-                        format!("unknown operation {:?}; expected one of: {}", operation.value(), LLM_OPERATIONS.join(", ")),
+                        format!(
+                            "unknown operation {:?}; expected one of: {}",
+                            operation.value(),
+                            LLM_OPERATIONS.join(", ")
+                        ),
                     ));
                 }
                 self.operation = Some(operation);
             }
             "stream" => {
-                self.stream = Some(if input.peek(Token![=]) { boolean(input, &key)?.value } else { true });
+                self.stream = Some(if input.peek(Token![=]) {
+                    boolean(input, &key)?.value
+                } else {
+                    true
+                });
             }
             "id" => self.id = Some(value(input, &key)?),
             "description" => self.description = Some(string(input, &key)?),
@@ -166,11 +180,18 @@ impl Parse for KeyValue {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         let key = if input.peek(LitStr) {
             let literal: LitStr = input.parse()?;
-            AttributeKey { text: literal.value(), span: literal.span() }
+            AttributeKey {
+                text: literal.value(),
+                span: literal.span(),
+            }
         } else {
             let parts = Punctuated::<Ident, Token![.]>::parse_separated_nonempty(input)?;
             let span = parts.first().map_or_else(Span::call_site, Ident::span);
-            let text = parts.iter().map(Ident::to_string).collect::<Vec<_>>().join(".");
+            let text = parts
+                .iter()
+                .map(Ident::to_string)
+                .collect::<Vec<_>>()
+                .join(".");
             AttributeKey { text, span }
         };
         input.parse::<Token![=]>()?;
@@ -179,16 +200,19 @@ impl Parse for KeyValue {
 }
 
 fn value<T: Parse>(input: ParseStream, key: &Ident) -> syn::Result<T> {
-    input
-        .parse::<Token![=]>()
-        .map_err(|_| syn::Error::new(key.span(), format!("`{key}` takes a value: `{key} = ...`")))?;
+    input.parse::<Token![=]>().map_err(|_| {
+        syn::Error::new(key.span(), format!("`{key}` takes a value: `{key} = ...`"))
+    })?;
     input.parse()
 }
 
 fn string(input: ParseStream, key: &Ident) -> syn::Result<LitStr> {
     let expr: Expr = value(input, key)?;
     match expr {
-        Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(literal), .. }) => Ok(literal),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(literal),
+            ..
+        }) => Ok(literal),
         other => Err(syn::Error::new_spanned(
             other,
             format!("`{key}` takes a string literal, like `{key} = \"...\"`"),
@@ -199,7 +223,10 @@ fn string(input: ParseStream, key: &Ident) -> syn::Result<LitStr> {
 fn boolean(input: ParseStream, key: &Ident) -> syn::Result<LitBool> {
     let expr: Expr = value(input, key)?;
     match expr {
-        Expr::Lit(syn::ExprLit { lit: syn::Lit::Bool(literal), .. }) => Ok(literal),
+        Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Bool(literal),
+            ..
+        }) => Ok(literal),
         other => Err(syn::Error::new_spanned(
             other,
             format!("`{key}` takes `true` or `false`"),

@@ -36,7 +36,10 @@ pub fn derive(spec: &DeriveSpec, input: DeriveInput) -> syn::Result<TokenStream>
             let mut arms = Vec::new();
             for variant in &data.variants {
                 let binding = |index: usize, field: &syn::Field| {
-                    let ident = field.ident.clone().unwrap_or_else(|| format_ident!("__agentrace_{}", index));
+                    let ident = field
+                        .ident
+                        .clone()
+                        .unwrap_or_else(|| format_ident!("__agentrace_{}", index));
                     quote_spanned!(field.ty.span()=> #ident)
                 };
                 let marked = marked_fields(spec, &variant.fields, binding)?;
@@ -48,7 +51,8 @@ pub fn derive(spec: &DeriveSpec, input: DeriveInput) -> syn::Result<TokenStream>
                         quote!(Self::#variant_name { #(#names),* })
                     }
                     Fields::Unnamed(fields) => {
-                        let names = (0..fields.unnamed.len()).map(|i| format_ident!("__agentrace_{}", i));
+                        let names =
+                            (0..fields.unnamed.len()).map(|i| format_ident!("__agentrace_{}", i));
                         quote!(Self::#variant_name ( #(#names),* ))
                     }
                     Fields::Unit => quote!(Self::#variant_name),
@@ -69,7 +73,10 @@ pub fn derive(spec: &DeriveSpec, input: DeriveInput) -> syn::Result<TokenStream>
         Data::Union(union) => {
             return Err(syn::Error::new(
                 union.union_token.span,
-                format!("#[derive({})] is for structs and enums, not unions", spec.derive),
+                format!(
+                    "#[derive({})] is for structs and enums, not unions",
+                    spec.derive
+                ),
             ))
         }
     };
@@ -88,7 +95,10 @@ fn self_access(index: usize, field: &syn::Field) -> TokenStream {
     match &field.ident {
         Some(ident) => quote_spanned!(span=> &self.#ident),
         None => {
-            let index = syn::Index { index: index as u32, span };
+            let index = syn::Index {
+                index: index as u32,
+                span,
+            };
             quote_spanned!(span=> &self.#index)
         }
     }
@@ -98,7 +108,12 @@ fn calls(spec: &DeriveSpec, marked: &[Marked]) -> TokenStream {
     let mut calls = Vec::new();
     for field in marked {
         for (role, _) in &field.roles {
-            let setter = spec.roles.iter().find(|(name, _)| name == role).map(|(_, setter)| *setter).expect("roles are checked");
+            let setter = spec
+                .roles
+                .iter()
+                .find(|(name, _)| name == role)
+                .map(|(_, setter)| *setter)
+                .expect("roles are checked");
             let setter = Ident::new(setter, field.ty_span);
             let access = &field.access;
             calls.push(quote_spanned! {field.ty_span=> __agentrace_out.#setter(#access); });
@@ -116,22 +131,40 @@ fn marked_fields(
     let mut taken: Vec<(String, String)> = Vec::new();
     for (index, field) in fields.iter().enumerate() {
         let mut roles = Vec::new();
-        for attribute in field.attrs.iter().filter(|a| a.path().is_ident("agentrace")) {
-            let names = attribute.parse_args_with(syn::punctuated::Punctuated::<Ident, Token![,]>::parse_terminated)?;
+        for attribute in field
+            .attrs
+            .iter()
+            .filter(|a| a.path().is_ident("agentrace"))
+        {
+            let names = attribute.parse_args_with(
+                syn::punctuated::Punctuated::<Ident, Token![,]>::parse_terminated,
+            )?;
             for role in names {
                 let role_name = role.to_string();
                 if !spec.roles.iter().any(|(name, _)| *name == role_name) {
                     let known: Vec<&str> = spec.roles.iter().map(|(name, _)| *name).collect();
                     return Err(syn::Error::new(
                         role.span(),
-                        format!("unknown role `{role_name}` for #[derive({})]; its roles are: {}", spec.derive, known.join(", ")),
+                        format!(
+                            "unknown role `{role_name}` for #[derive({})]; its roles are: {}",
+                            spec.derive,
+                            known.join(", ")
+                        ),
                     ));
                 }
-                let field_name = field.ident.as_ref().map_or_else(|| index.to_string(), Ident::to_string);
-                if let Some((_, other)) = taken.iter().find(|(taken_role, _)| *taken_role == role_name) {
+                let field_name = field
+                    .ident
+                    .as_ref()
+                    .map_or_else(|| index.to_string(), Ident::to_string);
+                if let Some((_, other)) = taken
+                    .iter()
+                    .find(|(taken_role, _)| *taken_role == role_name)
+                {
                     return Err(syn::Error::new(
                         role.span(),
-                        format!("two fields for the role `{role_name}`: field `{other}` already has it"),
+                        format!(
+                            "two fields for the role `{role_name}`: field `{other}` already has it"
+                        ),
                     ));
                 }
                 taken.push((role_name.clone(), field_name));
@@ -139,7 +172,11 @@ fn marked_fields(
             }
         }
         if !roles.is_empty() {
-            marked.push(Marked { access: access(index, field), roles, ty_span: field.ty.span() });
+            marked.push(Marked {
+                access: access(index, field),
+                roles,
+                ty_span: field.ty.span(),
+            });
         }
     }
     Ok(marked)
@@ -147,7 +184,11 @@ fn marked_fields(
 
 /// `#[agentrace(crate = path)]` on the type, else `::agentrace`.
 fn crate_path(input: &DeriveInput) -> syn::Result<TokenStream> {
-    for attribute in input.attrs.iter().filter(|a| a.path().is_ident("agentrace")) {
+    for attribute in input
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("agentrace"))
+    {
         let mut path: Option<Path> = None;
         attribute.parse_nested_meta(|meta| {
             if meta.path.is_ident("crate") {
@@ -170,7 +211,10 @@ pub fn derive_chat_message(input: DeriveInput) -> syn::Result<TokenStream> {
     let name = &input.ident;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let Data::Struct(data) = &input.data else {
-        return Err(syn::Error::new(name.span(), "#[derive(ChatMessage)] is for structs"));
+        return Err(syn::Error::new(
+            name.span(),
+            "#[derive(ChatMessage)] is for structs",
+        ));
     };
     const SPEC: DeriveSpec = DeriveSpec {
         derive: "ChatMessage",
@@ -180,7 +224,11 @@ pub fn derive_chat_message(input: DeriveInput) -> syn::Result<TokenStream> {
         roles: &[("role", ""), ("content", ""), ("name", "")],
     };
     let marked = marked_fields(&SPEC, &data.fields, self_access)?;
-    let field_for = |role: &str| marked.iter().find(|m| m.roles.iter().any(|(r, _)| r == role));
+    let field_for = |role: &str| {
+        marked
+            .iter()
+            .find(|m| m.roles.iter().any(|(r, _)| r == role))
+    };
     let text = |role: &str| -> TokenStream {
         match field_for(role) {
             Some(field) => {

@@ -118,7 +118,11 @@ pub const AGENT_INFO: DeriveSpec = DeriveSpec {
     trait_name: "AgentInfo",
     method: "extract_agent",
     sink: "GenAi",
-    roles: &[("id", "agent_id"), ("name", "agent_name"), ("description", "agent_description")],
+    roles: &[
+        ("id", "agent_id"),
+        ("name", "agent_name"),
+        ("description", "agent_description"),
+    ],
 };
 
 pub const EMBEDDING_REQUEST: DeriveSpec = DeriveSpec {
@@ -134,7 +138,11 @@ pub const EMBEDDING_RESPONSE: DeriveSpec = DeriveSpec {
     trait_name: "EmbeddingResponse",
     method: "extract_embedding_response",
     sink: "GenAi",
-    roles: &[("dimensions", "dimension_count"), ("model", "response_model"), ("usage", "usage")],
+    roles: &[
+        ("dimensions", "dimension_count"),
+        ("model", "response_model"),
+        ("usage", "usage"),
+    ],
 };
 
 pub const FORMAT_REQUEST: DeriveSpec = DeriveSpec {

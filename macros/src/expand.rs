@@ -21,7 +21,10 @@ pub fn expand(kind: Kind, options: Options, item: TracedFn) -> syn::Result<Token
     if let Some(constness) = &item.sig.constness {
         return Err(syn::Error::new(
             constness.span,
-            format!("#[{}] cannot trace a `const fn`: spans are made at run time", kind.macro_name()),
+            format!(
+                "#[{}] cannot trace a `const fn`: spans are made at run time",
+                kind.macro_name()
+            ),
         ));
     }
     let inputs = Inputs::of(&item.sig);
@@ -45,10 +48,21 @@ pub fn expand(kind: Kind, options: Options, item: TracedFn) -> syn::Result<Token
     }
     match options.stream {
         Some(true) if !shape.is_stream() => return Err(not_a_stream(&item.sig)),
-        Some(false) if shape.is_stream() => shape = Shape { follow: Follow::Value, ..shape },
+        Some(false) if shape.is_stream() => {
+            shape = Shape {
+                follow: Follow::Value,
+                ..shape
+            }
+        }
         _ => {}
     }
-    let generator = Generator { kind, options, item, inputs, shape };
+    let generator = Generator {
+        kind,
+        options,
+        item,
+        inputs,
+        shape,
+    };
     Ok(generator.generate())
 }
 
@@ -83,7 +97,9 @@ impl Generator {
     }
 
     fn generate(&self) -> TokenStream {
-        let TracedFn { attrs, vis, sig, .. } = &self.item;
+        let TracedFn {
+            attrs, vis, sig, ..
+        } = &self.item;
         let meta = self.meta();
         let start = self.start();
         let body = match self.async_trait_future() {
@@ -107,13 +123,21 @@ impl Generator {
         let options = &self.options;
         let function = self.item.sig.ident.to_string();
         let variant = self.kind.runtime_variant();
-        let operation = self.kind.operation(options.operation.as_ref().map(|op| op.value()).as_deref());
+        let operation = self
+            .kind
+            .operation(options.operation.as_ref().map(|op| op.value()).as_deref());
         let subject = self.static_subject();
         let name = if self.kind.name_is_span_name() {
-            options.name.as_ref().map_or_else(|| function.clone(), |name| name.value())
+            options
+                .name
+                .as_ref()
+                .map_or_else(|| function.clone(), |name| name.value())
         } else {
             let operation = operation.clone().unwrap_or_default();
-            match subject.clone().or_else(|| self.kind.default_subject(&function)) {
+            match subject
+                .clone()
+                .or_else(|| self.kind.default_subject(&function))
+            {
                 Some(subject) => format!("{operation} {subject}"),
                 None => operation,
             }
@@ -122,8 +146,17 @@ impl Generator {
         let subject = option_str(subject.as_deref());
         let provider = option_str(options.provider.as_ref().map(|p| p.value()).as_deref());
         let description = option_str(options.description.as_ref().map(|d| d.value()).as_deref());
-        let capture_input = option_bool(options.capture_input.filter(|_| !options.skip_all).or(options.skip_all.then_some(false)));
-        let capture_output = option_bool(if self.shape.unit { Some(false) } else { options.capture_output });
+        let capture_input = option_bool(
+            options
+                .capture_input
+                .filter(|_| !options.skip_all)
+                .or(options.skip_all.then_some(false)),
+        );
+        let capture_output = option_bool(if self.shape.unit {
+            Some(false)
+        } else {
+            options.capture_output
+        });
         let streaming = matches!(self.shape.follow, Follow::Stream | Follow::Iterator);
         quote! {
             static __AGENTRACE_META: #krate::__private::SpanMeta = #krate::__private::SpanMeta {
@@ -148,7 +181,11 @@ impl Generator {
         if let Some(target) = &options.target {
             return Some(target.value());
         }
-        if let Some(Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(model), .. })) = &options.model {
+        if let Some(Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(model),
+            ..
+        })) = &options.model
+        {
             return Some(model.value());
         }
         if self.kind.name_is_span_name() {
@@ -167,11 +204,18 @@ impl Generator {
                 __agentrace_rec.method_of(#krate::__private::type_name_of::<Self>());
             });
         }
-        if let Some(model) = options.model.as_ref().filter(|model| !matches!(model, Expr::Lit(_))) {
+        if let Some(model) = options
+            .model
+            .as_ref()
+            .filter(|model| !matches!(model, Expr::Lit(_)))
+        {
             let value = attribute_value(model);
             fill.push(quote! { __agentrace_rec.subject(#value); });
         }
-        let keyed = [("gen_ai.agent.id", &options.id), ("gen_ai.tool.call.id", &options.call_id)];
+        let keyed = [
+            ("gen_ai.agent.id", &options.id),
+            ("gen_ai.tool.call.id", &options.call_id),
+        ];
         for (key, expr) in keyed {
             if let Some(expr) = expr {
                 let value = attribute_value(expr);
@@ -201,7 +245,9 @@ impl Generator {
             }
         }
         if !captured.is_empty() {
-            let names = captured.iter().map(|binding| binding.to_string().trim_start_matches("r#").to_owned());
+            let names = captured
+                .iter()
+                .map(|binding| binding.to_string().trim_start_matches("r#").to_owned());
             fill.push(quote! {
                 if __agentrace_rec.capture_input() {
                     #(
@@ -271,14 +317,26 @@ impl Generator {
     /// The last statements of a body generated by `#[async_trait]`:
     /// `Box::pin(async move { .. })`, returning the statements before it and the async block.
     fn async_trait_future(&self) -> Option<(&[Stmt], &Expr)> {
-        if self.item.sig.asyncness.is_some() || self.shape.follow != Follow::Future || self.shape.holder != Holder::PinBox {
+        if self.item.sig.asyncness.is_some()
+            || self.shape.follow != Follow::Future
+            || self.shape.holder != Holder::PinBox
+        {
             return None;
         }
         let block = self.item.block.as_ref()?;
         let (last, prelude) = block.stmts.split_last()?;
-        let Stmt::Expr(Expr::Call(call), None) = last else { return None };
-        let Expr::Path(callee) = &*call.func else { return None };
-        let segments: Vec<String> = callee.path.segments.iter().map(|s| s.ident.to_string()).collect();
+        let Stmt::Expr(Expr::Call(call), None) = last else {
+            return None;
+        };
+        let Expr::Path(callee) = &*call.func else {
+            return None;
+        };
+        let segments: Vec<String> = callee
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
         if !segments.ends_with(&["Box".to_owned(), "pin".to_owned()]) || call.args.len() != 1 {
             return None;
         }
@@ -330,15 +388,27 @@ impl Generator {
         let pinned_item = shape::followed_item(&self.item.sig.output);
         let follow = |value: TokenStream| -> TokenStream {
             let value = match (&pinned_item, self.shape.follow) {
-                (Some(item), Follow::Stream) => quote!(#krate::__private::stream_of::<#item, _>(#value)),
-                (Some(item), Follow::Iterator) => quote!(#krate::__private::iter_of::<#item, _>(#value)),
-                (Some(item), Follow::Future) => quote!(#krate::__private::future_of::<#item, _>(#value)),
+                (Some(item), Follow::Stream) => {
+                    quote!(#krate::__private::stream_of::<#item, _>(#value))
+                }
+                (Some(item), Follow::Iterator) => {
+                    quote!(#krate::__private::iter_of::<#item, _>(#value))
+                }
+                (Some(item), Follow::Future) => {
+                    quote!(#krate::__private::future_of::<#item, _>(#value))
+                }
                 _ => value,
             };
             let traced = match self.shape.follow {
-                Follow::Stream => quote!(#krate::__private::traced_stream(__agentrace_span, #value, #handler)),
-                Follow::Iterator => quote!(#krate::__private::traced_iter(__agentrace_span, #value, #handler)),
-                Follow::Future => quote!(#krate::__private::traced_future(__agentrace_span, #value, #handler)),
+                Follow::Stream => {
+                    quote!(#krate::__private::traced_stream(__agentrace_span, #value, #handler))
+                }
+                Follow::Iterator => {
+                    quote!(#krate::__private::traced_iter(__agentrace_span, #value, #handler))
+                }
+                Follow::Future => {
+                    quote!(#krate::__private::traced_future(__agentrace_span, #value, #handler))
+                }
                 Follow::Value => unreachable!("plain values are finished, not followed"),
             };
             match self.shape.holder {
@@ -348,11 +418,16 @@ impl Generator {
             }
         };
         match self.shape {
-            Shape { follow: Follow::Value, .. } => quote! {
+            Shape {
+                follow: Follow::Value,
+                ..
+            } => quote! {
                 #krate::__private::finish(__agentrace_span, &__agentrace_ret, #handler);
                 __agentrace_ret
             },
-            Shape { in_result: true, .. } => {
+            Shape {
+                in_result: true, ..
+            } => {
                 let traced = follow(quote!(__agentrace_followed));
                 quote! {
                     match __agentrace_ret {

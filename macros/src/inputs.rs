@@ -12,7 +12,10 @@ pub struct Inputs {
 
 impl Inputs {
     pub fn of(sig: &Signature) -> Self {
-        let mut inputs = Inputs { bindings: Vec::new(), has_receiver: false };
+        let mut inputs = Inputs {
+            bindings: Vec::new(),
+            has_receiver: false,
+        };
         for arg in &sig.inputs {
             match arg {
                 FnArg::Receiver(_) => inputs.has_receiver = true,
@@ -40,7 +43,10 @@ fn collect(pat: &Pat, out: &mut Vec<Ident>) {
         }
         Pat::Tuple(tuple) => tuple.elems.iter().for_each(|p| collect(p, out)),
         Pat::TupleStruct(tuple) => tuple.elems.iter().for_each(|p| collect(p, out)),
-        Pat::Struct(strukt) => strukt.fields.iter().for_each(|field| collect(&field.pat, out)),
+        Pat::Struct(strukt) => strukt
+            .fields
+            .iter()
+            .for_each(|field| collect(&field.pat, out)),
         Pat::Slice(slice) => slice.elems.iter().for_each(|p| collect(p, out)),
         Pat::Reference(reference) => collect(&reference.pat, out),
         Pat::Paren(paren) => collect(&paren.pat, out),

@@ -31,7 +31,12 @@ impl TracedFn {
                 ))
             }
         };
-        let Lenient { attrs, vis, sig, body } = parsed;
+        let Lenient {
+            attrs,
+            vis,
+            sig,
+            body,
+        } = parsed;
         let body = body.ok_or_else(|| {
             syn::Error::new(
                 sig.ident.span(),
@@ -44,7 +49,13 @@ impl TracedFn {
             )
         })?;
         let block = syn::parse2::<Block>(body.to_token_stream()).ok();
-        Ok(TracedFn { attrs, vis, sig, body, block })
+        Ok(TracedFn {
+            attrs,
+            vis,
+            sig,
+            body,
+            block,
+        })
     }
 }
 
@@ -82,6 +93,11 @@ impl Parse for Lenient {
             input.parse::<TokenStream>()?;
             None
         };
-        Ok(Lenient { attrs, vis, sig, body })
+        Ok(Lenient {
+            attrs,
+            vis,
+            sig,
+            body,
+        })
     }
 }

@@ -22,9 +22,12 @@ use crate::kind::Kind;
 
 fn run(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
     let item = proc_macro2::TokenStream::from(item);
-    let expanded = Parser::parse(|input: syn::parse::ParseStream| Options::parse(kind, input), args)
-        .and_then(|options| Ok((options, TracedFn::parse(kind, item.clone())?)))
-        .and_then(|(options, function)| expand::expand(kind, options, function));
+    let expanded = Parser::parse(
+        |input: syn::parse::ParseStream| Options::parse(kind, input),
+        args,
+    )
+    .and_then(|options| Ok((options, TracedFn::parse(kind, item.clone())?)))
+    .and_then(|(options, function)| expand::expand(kind, options, function));
     match expanded {
         Ok(tokens) => tokens.into(),
         Err(error) => {

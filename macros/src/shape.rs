@@ -41,13 +41,24 @@ pub struct Shape {
 }
 
 impl Shape {
-    const VALUE: Shape = Shape { follow: Follow::Value, holder: Holder::Bare, in_result: false, unit: false };
+    const VALUE: Shape = Shape {
+        follow: Follow::Value,
+        holder: Holder::Bare,
+        in_result: false,
+        unit: false,
+    };
 
     pub fn of(output: &ReturnType) -> Shape {
         match output {
-            ReturnType::Default => Shape { unit: true, ..Shape::VALUE },
+            ReturnType::Default => Shape {
+                unit: true,
+                ..Shape::VALUE
+            },
             ReturnType::Type(_, ty) => match &**ty {
-                Type::Tuple(tuple) if tuple.elems.is_empty() => Shape { unit: true, ..Shape::VALUE },
+                Type::Tuple(tuple) if tuple.elems.is_empty() => Shape {
+                    unit: true,
+                    ..Shape::VALUE
+                },
                 ty => classify(ty),
             },
         }
@@ -64,7 +75,9 @@ fn classify(ty: &Type) -> Shape {
         Type::Group(inner) => classify(&inner.elem),
         Type::ImplTrait(imp) => bare(follow_of_bounds(imp.bounds.iter())),
         Type::Path(path) => {
-            let Some(last) = path.path.segments.last() else { return Shape::VALUE };
+            let Some(last) = path.path.segments.last() else {
+                return Shape::VALUE;
+            };
             let name = last.ident.to_string();
             match name.as_str() {
                 "BoxStream" | "LocalBoxStream" => boxed(Follow::Stream, Holder::PinBox),
@@ -79,7 +92,10 @@ fn classify(ty: &Type) -> Shape {
                 },
                 "Result" => match first_type_argument(&last.arguments).map(classify) {
                     Some(inner) if matches!(inner.follow, Follow::Stream | Follow::Iterator) => {
-                        Shape { in_result: true, ..inner }
+                        Shape {
+                            in_result: true,
+                            ..inner
+                        }
                     }
                     _ => Shape::VALUE,
                 },
@@ -91,11 +107,18 @@ fn classify(ty: &Type) -> Shape {
 }
 
 fn bare(follow: Follow) -> Shape {
-    Shape { follow, ..Shape::VALUE }
+    Shape {
+        follow,
+        ..Shape::VALUE
+    }
 }
 
 fn boxed(follow: Follow, holder: Holder) -> Shape {
-    Shape { follow, holder, ..Shape::VALUE }
+    Shape {
+        follow,
+        holder,
+        ..Shape::VALUE
+    }
 }
 
 fn follow_of_bounds<'a>(bounds: impl Iterator<Item = &'a TypeParamBound>) -> Follow {
@@ -130,7 +153,9 @@ fn first_type_argument(arguments: &PathArguments) -> Option<&Type> {
 fn boxed_dyn(ty: &Type) -> Option<Follow> {
     let Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
-    (last.ident == "Box").then(|| boxed_dyn_inner(&last.arguments)).flatten()
+    (last.ident == "Box")
+        .then(|| boxed_dyn_inner(&last.arguments))
+        .flatten()
 }
 
 /// The followed kind of the `dyn` type in `Box<dyn ..>`'s arguments.
@@ -150,7 +175,9 @@ pub fn annotation(ty: &Type) -> Type {
     impl VisitMut for Erase {
         fn visit_type_mut(&mut self, ty: &mut Type) {
             if let Type::ImplTrait(imp) = ty {
-                *ty = Type::Infer(syn::TypeInfer { underscore_token: syn::Token![_](imp.impl_token.span) });
+                *ty = Type::Infer(syn::TypeInfer {
+                    underscore_token: syn::Token![_](imp.impl_token.span),
+                });
             } else {
                 visit_mut::visit_type_mut(self, ty);
             }
@@ -166,7 +193,9 @@ pub fn annotation(ty: &Type) -> Type {
 /// code pins the followed value to it, so that handlers see its type before the opaque
 /// return type is inferred.
 pub fn followed_item(output: &ReturnType) -> Option<Type> {
-    let ReturnType::Type(_, ty) = output else { return None };
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
     item_of(ty)
 }
 
@@ -176,13 +205,21 @@ fn item_of(ty: &Type) -> Option<Type> {
         Type::Group(inner) => item_of(&inner.elem),
         Type::Path(path) => {
             let last = path.path.segments.last()?;
-            (last.ident == "Result").then(|| first_type_argument(&last.arguments).and_then(item_of)).flatten()
+            (last.ident == "Result")
+                .then(|| first_type_argument(&last.arguments).and_then(item_of))
+                .flatten()
         }
         Type::ImplTrait(imp) => imp.bounds.iter().find_map(|bound| {
-            let TypeParamBound::Trait(bound) = bound else { return None };
-            let PathArguments::AngleBracketed(args) = &bound.path.segments.last()?.arguments else { return None };
+            let TypeParamBound::Trait(bound) = bound else {
+                return None;
+            };
+            let PathArguments::AngleBracketed(args) = &bound.path.segments.last()?.arguments else {
+                return None;
+            };
             args.args.iter().find_map(|arg| match arg {
-                GenericArgument::AssocType(assoc) if assoc.ident == "Item" || assoc.ident == "Output" => {
+                GenericArgument::AssocType(assoc)
+                    if assoc.ident == "Item" || assoc.ident == "Output" =>
+                {
                     Some(annotation(&assoc.ty))
                 }
                 _ => None,

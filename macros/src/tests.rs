@@ -11,9 +11,15 @@ use crate::kind::Kind;
 use crate::shape::{Follow, Holder, Shape};
 
 fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> String {
-    let options = Parser::parse2(|input: syn::parse::ParseStream| Options::parse(kind, input), args).unwrap();
+    let options = Parser::parse2(
+        |input: syn::parse::ParseStream| Options::parse(kind, input),
+        args,
+    )
+    .unwrap();
     let function = TracedFn::parse(kind, item).unwrap();
-    crate::expand::expand(kind, options, function).unwrap().to_string()
+    crate::expand::expand(kind, options, function)
+        .unwrap()
+        .to_string()
 }
 
 fn shape(output: TokenStream) -> Shape {
@@ -25,20 +31,69 @@ fn shape(output: TokenStream) -> Shape {
 fn return_shapes_are_read_from_the_declared_type() {
     let cases = [
         (quote!(u32), Follow::Value, Holder::Bare, false),
-        (quote!(impl Stream<Item = u8> + Send), Follow::Stream, Holder::Bare, false),
-        (quote!(BoxStream<'static, u8>), Follow::Stream, Holder::PinBox, false),
-        (quote!(Pin<Box<dyn Stream<Item = u8> + Send>>), Follow::Stream, Holder::PinBox, false),
-        (quote!(impl Iterator<Item = u8>), Follow::Iterator, Holder::Bare, false),
-        (quote!(Box<dyn Iterator<Item = u8>>), Follow::Iterator, Holder::Box, false),
-        (quote!(impl Future<Output = u8>), Follow::Future, Holder::Bare, false),
-        (quote!(Pin<Box<dyn Future<Output = u8> + Send + 'a>>), Follow::Future, Holder::PinBox, false),
-        (quote!(Result<impl Stream<Item = u8>, E>), Follow::Stream, Holder::Bare, true),
-        (quote!(Result<Vec<u8>, E>), Follow::Value, Holder::Bare, false),
+        (
+            quote!(impl Stream<Item = u8> + Send),
+            Follow::Stream,
+            Holder::Bare,
+            false,
+        ),
+        (
+            quote!(BoxStream<'static, u8>),
+            Follow::Stream,
+            Holder::PinBox,
+            false,
+        ),
+        (
+            quote!(Pin<Box<dyn Stream<Item = u8> + Send>>),
+            Follow::Stream,
+            Holder::PinBox,
+            false,
+        ),
+        (
+            quote!(impl Iterator<Item = u8>),
+            Follow::Iterator,
+            Holder::Bare,
+            false,
+        ),
+        (
+            quote!(Box<dyn Iterator<Item = u8>>),
+            Follow::Iterator,
+            Holder::Box,
+            false,
+        ),
+        (
+            quote!(impl Future<Output = u8>),
+            Follow::Future,
+            Holder::Bare,
+            false,
+        ),
+        (
+            quote!(Pin<Box<dyn Future<Output = u8> + Send + 'a>>),
+            Follow::Future,
+            Holder::PinBox,
+            false,
+        ),
+        (
+            quote!(Result<impl Stream<Item = u8>, E>),
+            Follow::Stream,
+            Holder::Bare,
+            true,
+        ),
+        (
+            quote!(Result<Vec<u8>, E>),
+            Follow::Value,
+            Holder::Bare,
+            false,
+        ),
         (quote!(Box<dyn Fn()>), Follow::Value, Holder::Bare, false),
     ];
     for (ty, follow, holder, in_result) in cases {
         let found = shape(ty.clone());
-        assert_eq!((found.follow, found.holder, found.in_result), (follow, holder, in_result), "{ty}");
+        assert_eq!(
+            (found.follow, found.holder, found.in_result),
+            (follow, holder, in_result),
+            "{ty}"
+        );
     }
     assert!(shape(quote!(())).unit);
 }
@@ -53,8 +108,15 @@ fn async_trait_output_is_instrumented_inside_its_box() {
         }
     };
     let expanded = expand(Kind::Tool, TokenStream::new(), item);
-    assert_eq!(expanded.matches("Box :: pin").count(), 1, "one box, not a box around a box: {expanded}");
-    assert!(expanded.contains("traced_future (__agentrace_span , async move"), "{expanded}");
+    assert_eq!(
+        expanded.matches("Box :: pin").count(),
+        1,
+        "one box, not a box around a box: {expanded}"
+    );
+    assert!(
+        expanded.contains("traced_future (__agentrace_span , async move"),
+        "{expanded}"
+    );
 }
 
 #[test]
@@ -63,24 +125,53 @@ fn a_body_that_does_not_parse_is_still_expanded_around_its_tokens() {
         fn typing(x: u8) -> u8 { let y = x. ; y }
     };
     let expanded = expand(Kind::Generic, TokenStream::new(), item);
-    assert!(expanded.contains("let y = x . ;"), "the raw body is kept: {expanded}");
-    assert!(expanded.contains("__agentrace_span"), "and still instrumented: {expanded}");
+    assert!(
+        expanded.contains("let y = x . ;"),
+        "the raw body is kept: {expanded}"
+    );
+    assert!(
+        expanded.contains("__agentrace_span"),
+        "and still instrumented: {expanded}"
+    );
 }
 
 #[test]
 fn static_names_follow_the_kind() {
     let name = |kind, args: TokenStream| {
-        let expanded = expand(kind, args, quote!(fn lookup(q: &str) -> u8 { 1 }));
+        let expanded = expand(
+            kind,
+            args,
+            quote!(
+                fn lookup(q: &str) -> u8 {
+                    1
+                }
+            ),
+        );
         let start = expanded.find("name : \"").unwrap() + 8;
         expanded[start..start + expanded[start..].find('"').unwrap()].to_owned()
     };
     assert_eq!(name(Kind::Generic, quote!()), "lookup");
     assert_eq!(name(Kind::Generic, quote!(name = "custom")), "custom");
     assert_eq!(name(Kind::Tool, quote!()), "execute_tool lookup");
-    assert_eq!(name(Kind::Tool, quote!(name = "search")), "execute_tool search");
+    assert_eq!(
+        name(Kind::Tool, quote!(name = "search")),
+        "execute_tool search"
+    );
     assert_eq!(name(Kind::Llm, quote!()), "chat");
-    assert_eq!(name(Kind::Llm, quote!(model = "gpt", operation = "text_completion")), "text_completion gpt");
-    assert_eq!(name(Kind::Agent, quote!(name = "planner")), "invoke_agent planner");
+    assert_eq!(
+        name(
+            Kind::Llm,
+            quote!(model = "gpt", operation = "text_completion")
+        ),
+        "text_completion gpt"
+    );
+    assert_eq!(
+        name(Kind::Agent, quote!(name = "planner")),
+        "invoke_agent planner"
+    );
     assert_eq!(name(Kind::Embedding, quote!(model = "e5")), "embeddings e5");
-    assert_eq!(name(Kind::Format, quote!(target = "openai")), "format openai");
+    assert_eq!(
+        name(Kind::Format, quote!(target = "openai")),
+        "format openai"
+    );
 }

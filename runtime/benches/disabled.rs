@@ -33,10 +33,18 @@ fn poll_once<F: Future>(future: F) -> Poll<F::Output> {
 
 fn disabled(c: &mut Criterion) {
     let mut group = c.benchmark_group("disabled");
-    group.bench_function("sync/plain", |b| b.iter(|| plain(black_box("hello"), black_box(1))));
-    group.bench_function("sync/traced", |b| b.iter(|| traced(black_box("hello"), black_box(1))));
-    group.bench_function("async/plain", |b| b.iter(|| poll_once(plain_async(black_box(2)))));
-    group.bench_function("async/traced", |b| b.iter(|| poll_once(traced_async(black_box(2)))));
+    group.bench_function("sync/plain", |b| {
+        b.iter(|| plain(black_box("hello"), black_box(1)))
+    });
+    group.bench_function("sync/traced", |b| {
+        b.iter(|| traced(black_box("hello"), black_box(1)))
+    });
+    group.bench_function("async/plain", |b| {
+        b.iter(|| poll_once(plain_async(black_box(2))))
+    });
+    group.bench_function("async/traced", |b| {
+        b.iter(|| poll_once(traced_async(black_box(2))))
+    });
     group.finish();
 }
 

@@ -64,22 +64,22 @@ pub mod conversation;
 mod error_type;
 mod export;
 mod future;
+pub mod genai;
 #[cfg(feature = "reqwest")]
 pub mod http;
-pub mod genai;
-mod integrations;
 mod init;
+mod integrations;
 mod kind;
 mod pipeline;
 pub mod propagation;
 mod record;
+pub mod redact;
 pub mod rollout;
 pub mod semconv;
 mod settings;
 mod span;
-mod specialize;
 pub mod spawn;
-pub mod redact;
+mod specialize;
 pub mod store;
 mod stream;
 pub mod testing;
@@ -90,16 +90,18 @@ mod value;
 pub mod __private;
 
 pub use activation::{is_enabled, set_enabled};
-pub use agentrace_macros::{trace, trace_agent, trace_embedding, trace_format, trace_llm, trace_tool};
+pub use agentrace_macros::{
+    trace, trace_agent, trace_embedding, trace_format, trace_llm, trace_tool,
+};
 pub use attribute::ToAttribute;
 pub use collect::{collect_spans, collect_spans_async};
 pub use config::{
     builder, BatchConfig, Builder, Config, ConfigError, ExporterConfig, OtlpConfig, Protocol,
     Sampling,
 };
+pub use error_type::ErrorType;
 pub use export::{dropped_spans, export_stats, BatchProcessor, ConsoleExporter, ExportStats};
 pub use init::{flush, init, init_with_config, init_with_provider, TracingGuard};
-pub use error_type::ErrorType;
 pub use kind::OperationKind;
 pub use pipeline::{install, CollectingProcessor, InstallError, INSTRUMENTATION_NAME};
 pub use record::{

@@ -301,6 +301,7 @@ fn float_to_json(f: f64) -> serde_json::Value {
 }
 
 fn unix_nanos(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH)
-        .map_or(0, |elapsed| elapsed.as_nanos().min(u128::from(u64::MAX)) as u64)
+    time.duration_since(UNIX_EPOCH).map_or(0, |elapsed| {
+        elapsed.as_nanos().min(u128::from(u64::MAX)) as u64
+    })
 }

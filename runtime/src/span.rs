@@ -28,7 +28,10 @@ pub fn start(meta: &'static SpanMeta, fill: impl FnOnce(&mut Recorder<'_>)) -> O
     start_active(meta, fill)
 }
 
-fn start_active(meta: &'static SpanMeta, fill: impl FnOnce(&mut Recorder<'_>)) -> Option<SpanGuard> {
+fn start_active(
+    meta: &'static SpanMeta,
+    fill: impl FnOnce(&mut Recorder<'_>),
+) -> Option<SpanGuard> {
     let parent = Context::current();
     let tracer = pipeline::tracer_for(&parent)?;
     let mut builder = SpanBuilder::from_name(meta.name).with_kind(meta.kind.span_kind());
@@ -55,7 +58,9 @@ fn start_active(meta: &'static SpanMeta, fill: impl FnOnce(&mut Recorder<'_>)) -
         notes,
         ended: AtomicBool::new(false),
         started: meta.streaming.then(Instant::now),
-        capture_output: meta.capture_output.unwrap_or_else(settings::capture_content),
+        capture_output: meta
+            .capture_output
+            .unwrap_or_else(settings::capture_content),
     })
 }
 
@@ -67,7 +72,11 @@ pub fn attach(span: &Option<SpanGuard>) -> Option<ContextGuard> {
 
 /// Ends the span with the outcome `handler` reads from the call's return value.
 #[inline]
-pub fn finish<T: ?Sized>(span: Option<SpanGuard>, value: &T, handler: impl FnOnce(&mut Outcome, &T)) {
+pub fn finish<T: ?Sized>(
+    span: Option<SpanGuard>,
+    value: &T,
+    handler: impl FnOnce(&mut Outcome, &T),
+) {
     if let Some(span) = span {
         span.finish_with(|outcome| handler(outcome, value));
     }
@@ -101,7 +110,9 @@ impl Recorder<'_> {
 
     /// `true` when the arguments should be captured into `input.value`.
     pub fn capture_input(&self) -> bool {
-        self.meta.capture_input.unwrap_or_else(settings::capture_content)
+        self.meta
+            .capture_input
+            .unwrap_or_else(settings::capture_content)
     }
 
     /// Records that the function is a method of `type_name`.
@@ -153,16 +164,19 @@ impl Recorder<'_> {
             Some(type_name) => Value::from(format!("{type_name}::{}", meta.function_name)),
             None => Value::from(meta.function),
         };
-        self.span.set_attribute(KeyValue::new(semconv::CODE_FUNCTION_NAME, function));
+        self.span
+            .set_attribute(KeyValue::new(semconv::CODE_FUNCTION_NAME, function));
         self.span.set_attribute(KeyValue::new(
             semconv::OPENINFERENCE_SPAN_KIND,
             meta.kind.openinference_kind(),
         ));
         if let Some(operation) = meta.operation {
-            self.span.set_attribute(KeyValue::new(semconv::GEN_AI_OPERATION_NAME, operation));
+            self.span
+                .set_attribute(KeyValue::new(semconv::GEN_AI_OPERATION_NAME, operation));
         }
         if let Some(provider) = meta.provider {
-            self.span.set_attribute(KeyValue::new(semconv::GEN_AI_PROVIDER_NAME, provider));
+            self.span
+                .set_attribute(KeyValue::new(semconv::GEN_AI_PROVIDER_NAME, provider));
         }
         if !self.subject_set {
             self.write_default_subject();
@@ -175,8 +189,10 @@ impl Recorder<'_> {
             self.span.set_attribute(KeyValue::new(key, description));
         }
         if let Some(input) = self.input.finish() {
-            self.span.set_attribute(KeyValue::new(semconv::INPUT_VALUE, input));
-            self.span.set_attribute(KeyValue::new(semconv::INPUT_MIME_TYPE, semconv::MIME_JSON));
+            self.span
+                .set_attribute(KeyValue::new(semconv::INPUT_VALUE, input));
+            self.span
+                .set_attribute(KeyValue::new(semconv::INPUT_MIME_TYPE, semconv::MIME_JSON));
         }
     }
 

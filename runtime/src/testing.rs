@@ -37,7 +37,11 @@ pub fn span<'a>(spans: &'a [SpanRecord], name: &str) -> &'a SpanRecord {
         (Some(span), None) => span,
         (first, _) => {
             let names: Vec<&str> = spans.iter().map(|span| span.name.as_str()).collect();
-            let problem = if first.is_none() { "no span" } else { "more than one span" };
+            let problem = if first.is_none() {
+                "no span"
+            } else {
+                "more than one span"
+            };
             panic!("{problem} named {name:?} among {names:?}")
         }
     }

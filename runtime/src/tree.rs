@@ -21,7 +21,10 @@ pub fn render_tree(spans: &[SpanRecord]) -> String {
     let ids: HashSet<&str> = spans.iter().map(|span| span.span_id.as_str()).collect();
     let mut children: BTreeMap<Option<&str>, Vec<&SpanRecord>> = BTreeMap::new();
     for span in spans {
-        let parent = span.parent_id.as_deref().filter(|parent| ids.contains(parent));
+        let parent = span
+            .parent_id
+            .as_deref()
+            .filter(|parent| ids.contains(parent));
         children.entry(parent).or_default().push(span);
     }
     for siblings in children.values_mut() {
@@ -43,7 +46,14 @@ pub fn render_tree(spans: &[SpanRecord]) -> String {
 
 fn write_line(out: &mut String, span: &SpanRecord, depth: usize) {
     let micros = span.duration_nanos() / 1_000;
-    let _ = write!(out, "{}{} ({}.{:03} ms)", "  ".repeat(depth), span.name, micros / 1_000, micros % 1_000);
+    let _ = write!(
+        out,
+        "{}{} ({}.{:03} ms)",
+        "  ".repeat(depth),
+        span.name,
+        micros / 1_000,
+        micros % 1_000
+    );
     match span.status.status_code {
         StatusCode::Error => {
             let class = span.attr_str("error.type").unwrap_or("error");

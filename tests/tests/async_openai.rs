@@ -47,15 +47,31 @@ fn chat(request: &CreateChatCompletionRequest) -> Result<CreateChatCompletionRes
 fn request_and_response_attributes_come_from_the_types() {
     let (_, spans) = capture(|| chat(&request()));
     let llm = span(&spans, "chat gpt-4o-mini");
-    assert_eq!(llm.attr_f64("gen_ai.request.temperature").map(|t| (t * 10.0).round()), Some(3.0));
+    assert_eq!(
+        llm.attr_f64("gen_ai.request.temperature")
+            .map(|t| (t * 10.0).round()),
+        Some(3.0)
+    );
     assert_eq!(llm.attr_i64("gen_ai.request.max_tokens"), Some(128));
-    assert_eq!(llm.attr("gen_ai.request.stop_sequences"), Some(&json!(["\n\n"])));
+    assert_eq!(
+        llm.attr("gen_ai.request.stop_sequences"),
+        Some(&json!(["\n\n"]))
+    );
     assert_eq!(llm.attr_str("gen_ai.response.id"), Some("chatcmpl-1"));
-    assert_eq!(llm.attr_str("gen_ai.response.model"), Some("gpt-4o-mini-2024-07-18"));
-    assert_eq!(llm.attr("gen_ai.response.finish_reasons"), Some(&json!(["stop"])));
+    assert_eq!(
+        llm.attr_str("gen_ai.response.model"),
+        Some("gpt-4o-mini-2024-07-18")
+    );
+    assert_eq!(
+        llm.attr("gen_ai.response.finish_reasons"),
+        Some(&json!(["stop"]))
+    );
     assert_eq!(llm.attr_i64("gen_ai.usage.input_tokens"), Some(10));
     assert_eq!(llm.attr_i64("gen_ai.usage.output_tokens"), Some(20));
-    assert_eq!(llm.attr_i64("gen_ai.usage.cache_read.input_tokens"), Some(2));
+    assert_eq!(
+        llm.attr_i64("gen_ai.usage.cache_read.input_tokens"),
+        Some(2)
+    );
     assert_eq!(
         llm.attr_json("gen_ai.system_instructions"),
         Some(json!([{"type": "text", "content": "You are terse."}]))
@@ -70,12 +86,21 @@ fn request_and_response_attributes_come_from_the_types() {
     );
     assert_eq!(
         llm.attr_json("gen_ai.output.messages"),
-        Some(json!([{"role": "assistant", "parts": [{"type": "text", "content": "Clear skies."}], "finish_reason": "stop"}]))
+        Some(
+            json!([{"role": "assistant", "parts": [{"type": "text", "content": "Clear skies."}], "finish_reason": "stop"}])
+        )
     );
-    assert_eq!(llm.attr_json("gen_ai.tool.definitions").unwrap()[0]["function"]["name"], "weather");
+    assert_eq!(
+        llm.attr_json("gen_ai.tool.definitions").unwrap()[0]["function"]["name"],
+        "weather"
+    );
 }
 
-fn chunk(content: Option<&str>, finish: Option<&str>, usage: bool) -> CreateChatCompletionStreamResponse {
+fn chunk(
+    content: Option<&str>,
+    finish: Option<&str>,
+    usage: bool,
+) -> CreateChatCompletionStreamResponse {
     let mut chunk = json!({
         "id": "chatcmpl-s", "object": "chat.completion.chunk", "created": 1, "model": "gpt-4o-mini",
         "choices": [{"index": 0, "delta": {"content": content}, "finish_reason": finish}]
@@ -101,11 +126,16 @@ async fn stream_chunks_fold_into_the_response() {
     assert_eq!(items.len(), 3);
     let llm = span(&spans, "chat gpt-4o-mini");
     assert_eq!(llm.attr_str("gen_ai.response.id"), Some("chatcmpl-s"));
-    assert_eq!(llm.attr("gen_ai.response.finish_reasons"), Some(&json!(["stop"])));
+    assert_eq!(
+        llm.attr("gen_ai.response.finish_reasons"),
+        Some(&json!(["stop"]))
+    );
     assert_eq!(llm.attr_i64("gen_ai.usage.input_tokens"), Some(7));
     assert_eq!(llm.attr_i64("gen_ai.usage.output_tokens"), Some(3));
     assert_eq!(
         llm.attr_json("gen_ai.output.messages"),
-        Some(json!([{"role": "assistant", "parts": [{"type": "text", "content": "Clear skies."}], "finish_reason": "stop"}]))
+        Some(
+            json!([{"role": "assistant", "parts": [{"type": "text", "content": "Clear skies."}], "finish_reason": "stop"}])
+        )
     );
 }

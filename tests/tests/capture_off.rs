@@ -57,7 +57,10 @@ fn capture_off_keeps_metadata_and_drops_content_unless_a_macro_forces_it() {
             messages: vec![Message::text("user", "private question")],
             system: "private instructions",
         });
-        tool(Call { id: "call_1", arguments: vec!["private argument"] });
+        tool(Call {
+            id: "call_1",
+            arguments: vec!["private argument"],
+        });
         forced("shown")
     });
     agentrace::set_capture_content(true);
@@ -70,14 +73,22 @@ fn capture_off_keeps_metadata_and_drops_content_unless_a_macro_forces_it() {
     assert_eq!(llm.status.status_code, StatusCode::Error);
     let extracted = span(&spans, "chat m2");
     assert_eq!(extracted.attr_i64("gen_ai.request.max_tokens"), Some(9));
-    for key in ["gen_ai.input.messages", "gen_ai.system_instructions", "input.value", "output.value"] {
+    for key in [
+        "gen_ai.input.messages",
+        "gen_ai.system_instructions",
+        "input.value",
+        "output.value",
+    ] {
         assert!(extracted.attr(key).is_none(), "{key} is content");
     }
     let call = span(&spans, "execute_tool tool");
     assert_eq!(call.attr_str("gen_ai.tool.call.id"), Some("call_1"));
     assert!(call.attr("gen_ai.tool.call.arguments").is_none());
     let everything = serde_json::to_string(&spans).unwrap();
-    assert!(!everything.contains("private"), "no content anywhere: {everything}");
+    assert!(
+        !everything.contains("private"),
+        "no content anywhere: {everything}"
+    );
     let tool = span(&spans, "execute_tool forced");
     assert_eq!(tool.attr_str("input.value"), Some(r#"{"text":"shown"}"#));
     assert!(tool.attr("output.value").is_none());

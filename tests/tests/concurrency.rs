@@ -26,7 +26,9 @@ async fn agent(chain: u32) -> u32 {
 }
 
 fn chain_of(span: &SpanRecord) -> u64 {
-    span.attr_json("input.value").unwrap()["chain"].as_u64().unwrap()
+    span.attr_json("input.value").unwrap()["chain"]
+        .as_u64()
+        .unwrap()
 }
 
 /// Checks that the spans form `count` chains agent -> llm -> tool, each span under the
@@ -48,7 +50,11 @@ fn assert_chains(spans: &[SpanRecord], count: usize) {
         };
         let parent = by_id[span.parent_id.as_deref().expect("a parent")];
         assert_eq!(parent.name, expected_parent);
-        assert_eq!(chain_of(parent), chain_of(span), "the parent is in the same chain");
+        assert_eq!(
+            chain_of(parent),
+            chain_of(span),
+            "the parent is in the same chain"
+        );
         assert_eq!(parent.trace_id, span.trace_id);
     }
 }

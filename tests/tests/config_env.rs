@@ -38,7 +38,11 @@ fn empty_environment_gives_the_documented_defaults() {
         "{}",
         config.service_name
     );
-    assert_eq!(config.exporter, ExporterConfig::Store, "the embedded store by default");
+    assert_eq!(
+        config.exporter,
+        ExporterConfig::Store,
+        "the embedded store by default"
+    );
     assert_eq!(
         config.sampler,
         Sampling::ParentBased(Box::new(Sampling::AlwaysOn))

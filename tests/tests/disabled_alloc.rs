@@ -85,16 +85,32 @@ fn the_disabled_path_allocates_nothing_and_records_nothing() {
 
     let exporter = InMemorySpanExporter::default();
     let provider = SdkTracerProvider::builder()
-        .with_span_processor(CollectingProcessor::wrapping(SimpleSpanProcessor::new(exporter.clone())))
+        .with_span_processor(CollectingProcessor::wrapping(SimpleSpanProcessor::new(
+            exporter.clone(),
+        )))
         .build();
     agentrace::install(&provider).unwrap();
 
     agentrace::set_enabled(false);
     assert_eq!(exercise(), 0, "switched off at run time: no allocation");
-    assert!(exporter.get_finished_spans().unwrap().is_empty(), "and no span");
+    assert!(
+        exporter.get_finished_spans().unwrap().is_empty(),
+        "and no span"
+    );
 
     agentrace::set_enabled(true);
-    assert!(exercise() > 0, "enabled, spans cost allocations (the counter works)");
-    let names: Vec<String> = exporter.get_finished_spans().unwrap().into_iter().map(|s| s.name.into_owned()).collect();
-    assert_eq!(names, ["chat m", "traced_async", "traced_stream", "traced_iter"]);
+    assert!(
+        exercise() > 0,
+        "enabled, spans cost allocations (the counter works)"
+    );
+    let names: Vec<String> = exporter
+        .get_finished_spans()
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name.into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["chat m", "traced_async", "traced_stream", "traced_iter"]
+    );
 }

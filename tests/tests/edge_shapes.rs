@@ -61,13 +61,28 @@ fn unusual_signatures() {
         assert_eq!(nested_question_marks(" 21 ").unwrap(), 42);
         assert!(nested_question_marks("x").is_err());
     });
-    assert_eq!(span(&spans, "displayable").attr_str("output.value"), Some("\"n=3\""));
+    assert_eq!(
+        span(&spans, "displayable").attr_str("output.value"),
+        Some("\"n=3\"")
+    );
     let boxed = span(&spans, "boxed_error");
     assert_eq!(boxed.status.status_code, StatusCode::Error);
     assert_eq!(boxed.status.description.as_deref(), Some("boxed failure"));
-    assert_eq!(span(&spans, "unsafe_read").attr_str("output.value"), Some("7"));
-    let parses: Vec<_> = spans.iter().filter(|s| s.name == "nested_question_marks").collect();
-    assert_eq!(parses.iter().filter(|s| s.status.status_code == StatusCode::Error).count(), 1);
+    assert_eq!(
+        span(&spans, "unsafe_read").attr_str("output.value"),
+        Some("7")
+    );
+    let parses: Vec<_> = spans
+        .iter()
+        .filter(|s| s.name == "nested_question_marks")
+        .collect();
+    assert_eq!(
+        parses
+            .iter()
+            .filter(|s| s.status.status_code == StatusCode::Error)
+            .count(),
+        1
+    );
 }
 
 #[tokio::test]

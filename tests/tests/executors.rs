@@ -67,7 +67,11 @@ fn with_no_executor_at_all() {
         .unwrap();
         sync_leaf(2)
     });
-    assert_eq!(spans.len(), 2, "the thread that carries the context belongs to the scope");
+    assert_eq!(
+        spans.len(),
+        2,
+        "the thread that carries the context belongs to the scope"
+    );
 }
 
 #[test]

@@ -19,7 +19,10 @@ struct Msg {
 }
 
 fn msg(role: &str, content: &str) -> Msg {
-    Msg { role: role.into(), content: content.into() }
+    Msg {
+        role: role.into(),
+        content: content.into(),
+    }
 }
 
 #[derive(LlmRequest)]
@@ -74,7 +77,11 @@ fn chat(request: &ChatRequest) -> Result<ChatResponse, String> {
         id: "resp-1".into(),
         model: format!("{}-2024", request.model),
         finish_reason: "stop".into(),
-        usage: Usage { prompt_tokens: 10, completion_tokens: 20, cached_tokens: Some(4) },
+        usage: Usage {
+            prompt_tokens: 10,
+            completion_tokens: 20,
+            cached_tokens: Some(4),
+        },
         text: "Paris".into(),
     })
 }
@@ -101,13 +108,21 @@ fn a_chat_call_records_request_response_and_usage() {
     assert_eq!(llm.attr_str("gen_ai.request.model"), Some("gpt-4o"));
     assert_eq!(llm.attr_str("gen_ai.provider.name"), Some("openai"));
     assert_eq!(llm.attr_f64("gen_ai.request.temperature"), Some(0.5));
-    assert!(llm.attr("gen_ai.request.top_p").is_none(), "absent values are dropped");
+    assert!(
+        llm.attr("gen_ai.request.top_p").is_none(),
+        "absent values are dropped"
+    );
     assert_eq!(llm.attr_i64("gen_ai.request.max_tokens"), Some(256));
-    assert_eq!(llm.attr("gen_ai.request.stop_sequences"), Some(&serde_json::json!(["END"])));
+    assert_eq!(
+        llm.attr("gen_ai.request.stop_sequences"),
+        Some(&serde_json::json!(["END"]))
+    );
     assert_eq!(llm.attr_i64("gen_ai.request.seed"), Some(7));
     assert_eq!(
         llm.attr_json("gen_ai.input.messages"),
-        Some(serde_json::json!([{"role": "user", "parts": [{"type": "text", "content": "Capital of France?"}]}]))
+        Some(
+            serde_json::json!([{"role": "user", "parts": [{"type": "text", "content": "Capital of France?"}]}])
+        )
     );
     assert_eq!(
         llm.attr_json("gen_ai.system_instructions"),
@@ -115,13 +130,21 @@ fn a_chat_call_records_request_response_and_usage() {
     );
     assert_eq!(llm.attr_str("gen_ai.response.id"), Some("resp-1"));
     assert_eq!(llm.attr_str("gen_ai.response.model"), Some("gpt-4o-2024"));
-    assert_eq!(llm.attr("gen_ai.response.finish_reasons"), Some(&serde_json::json!(["stop"])));
+    assert_eq!(
+        llm.attr("gen_ai.response.finish_reasons"),
+        Some(&serde_json::json!(["stop"]))
+    );
     assert_eq!(llm.attr_i64("gen_ai.usage.input_tokens"), Some(10));
     assert_eq!(llm.attr_i64("gen_ai.usage.output_tokens"), Some(20));
-    assert_eq!(llm.attr_i64("gen_ai.usage.cache_read.input_tokens"), Some(4));
+    assert_eq!(
+        llm.attr_i64("gen_ai.usage.cache_read.input_tokens"),
+        Some(4)
+    );
     assert_eq!(
         llm.attr_json("gen_ai.output.messages"),
-        Some(serde_json::json!([{"role": "assistant", "parts": [{"type": "text", "content": "Paris"}]}]))
+        Some(
+            serde_json::json!([{"role": "assistant", "parts": [{"type": "text", "content": "Paris"}]}])
+        )
     );
     // OpenInference mirrors for Phoenix.
     assert_eq!(llm.attr_str("llm.model_name"), Some("gpt-4o"));
@@ -129,7 +152,10 @@ fn a_chat_call_records_request_response_and_usage() {
     assert_eq!(llm.attr_i64("llm.token_count.completion"), Some(20));
     assert_eq!(llm.attr_i64("llm.token_count.total"), Some(30));
     let text = serde_json::to_string(&llm.attributes).unwrap();
-    assert!(!text.contains("never-recorded"), "unmarked fields are never recorded");
+    assert!(
+        !text.contains("never-recorded"),
+        "unmarked fields are never recorded"
+    );
 }
 
 #[derive(StreamChunk, Clone)]
@@ -145,20 +171,36 @@ struct Chunk {
 }
 
 #[trace_llm(model = "streamer", stream)]
-async fn stream_chat(chunks: Vec<Chunk>) -> Result<impl Stream<Item = Result<Chunk, String>>, String> {
+async fn stream_chat(
+    chunks: Vec<Chunk>,
+) -> Result<impl Stream<Item = Result<Chunk, String>>, String> {
     Ok(stream::iter(chunks.into_iter().map(Ok)))
 }
 
 #[tokio::test]
 async fn three_chunks_fold_into_one_response() {
     let chunks = vec![
-        Chunk { id: "s-1".into(), delta: Some("Hel".into()), finish_reason: None, usage: None },
-        Chunk { id: "s-1".into(), delta: Some("lo".into()), finish_reason: None, usage: None },
+        Chunk {
+            id: "s-1".into(),
+            delta: Some("Hel".into()),
+            finish_reason: None,
+            usage: None,
+        },
+        Chunk {
+            id: "s-1".into(),
+            delta: Some("lo".into()),
+            finish_reason: None,
+            usage: None,
+        },
         Chunk {
             id: "s-1".into(),
             delta: Some("!".into()),
             finish_reason: Some("stop".into()),
-            usage: Some(Usage { prompt_tokens: 10, completion_tokens: 3, cached_tokens: None }),
+            usage: Some(Usage {
+                prompt_tokens: 10,
+                completion_tokens: 3,
+                cached_tokens: None,
+            }),
         },
     ];
     let (_, spans) = capture_async(async {
@@ -168,12 +210,17 @@ async fn three_chunks_fold_into_one_response() {
     .await;
     let llm = span(&spans, "chat streamer");
     assert_eq!(llm.attr_str("gen_ai.response.id"), Some("s-1"));
-    assert_eq!(llm.attr("gen_ai.response.finish_reasons"), Some(&serde_json::json!(["stop"])));
+    assert_eq!(
+        llm.attr("gen_ai.response.finish_reasons"),
+        Some(&serde_json::json!(["stop"]))
+    );
     assert_eq!(llm.attr_i64("gen_ai.usage.input_tokens"), Some(10));
     assert_eq!(llm.attr_i64("gen_ai.usage.output_tokens"), Some(3));
     assert_eq!(
         llm.attr_json("gen_ai.output.messages"),
-        Some(serde_json::json!([{"role": "assistant", "parts": [{"type": "text", "content": "Hello!"}], "finish_reason": "stop"}]))
+        Some(
+            serde_json::json!([{"role": "assistant", "parts": [{"type": "text", "content": "Hello!"}], "finish_reason": "stop"}])
+        )
     );
     assert_eq!(llm.attr_i64("agentrace.stream.items"), Some(3));
 }
@@ -203,23 +250,54 @@ struct WeatherResult {
 #[trace_tool]
 fn get_weather(call: WeatherCall) -> WeatherResult {
     if call.args.city == "Atlantis" {
-        return WeatherResult { report: String::new(), error: Some("no such city".into()) };
+        return WeatherResult {
+            report: String::new(),
+            error: Some("no such city".into()),
+        };
     }
-    WeatherResult { report: format!("sunny in {}", call.args.city), error: None }
+    WeatherResult {
+        report: format!("sunny in {}", call.args.city),
+        error: None,
+    }
 }
 
 #[test]
 fn a_tool_call_records_id_arguments_result_and_a_failure_returned_as_data() {
     let (_, spans) = capture(|| {
-        get_weather(WeatherCall { id: "call_42".into(), args: WeatherArgs { city: "Paris".into() } });
-        get_weather(WeatherCall { id: "call_43".into(), args: WeatherArgs { city: "Atlantis".into() } });
+        get_weather(WeatherCall {
+            id: "call_42".into(),
+            args: WeatherArgs {
+                city: "Paris".into(),
+            },
+        });
+        get_weather(WeatherCall {
+            id: "call_43".into(),
+            args: WeatherArgs {
+                city: "Atlantis".into(),
+            },
+        });
     });
-    let calls: Vec<_> = spans.iter().filter(|s| s.name == "execute_tool get_weather").collect();
-    let ok = calls.iter().find(|s| s.attr_str("gen_ai.tool.call.id") == Some("call_42")).unwrap();
-    assert_eq!(ok.attr_json("gen_ai.tool.call.arguments"), Some(serde_json::json!({"city": "Paris"})));
-    assert_eq!(ok.attr_json("gen_ai.tool.call.result"), Some(serde_json::json!("sunny in Paris")));
+    let calls: Vec<_> = spans
+        .iter()
+        .filter(|s| s.name == "execute_tool get_weather")
+        .collect();
+    let ok = calls
+        .iter()
+        .find(|s| s.attr_str("gen_ai.tool.call.id") == Some("call_42"))
+        .unwrap();
+    assert_eq!(
+        ok.attr_json("gen_ai.tool.call.arguments"),
+        Some(serde_json::json!({"city": "Paris"}))
+    );
+    assert_eq!(
+        ok.attr_json("gen_ai.tool.call.result"),
+        Some(serde_json::json!("sunny in Paris"))
+    );
     assert_eq!(ok.status.status_code, StatusCode::Ok);
-    let failed = calls.iter().find(|s| s.attr_str("gen_ai.tool.call.id") == Some("call_43")).unwrap();
+    let failed = calls
+        .iter()
+        .find(|s| s.attr_str("gen_ai.tool.call.id") == Some("call_43"))
+        .unwrap();
     assert_eq!(failed.status.status_code, StatusCode::Error);
     assert_eq!(failed.status.description.as_deref(), Some("no such city"));
     assert_eq!(failed.attr_str("error.type"), Some("tool_error"));
@@ -244,12 +322,19 @@ impl Researcher {
 
 #[test]
 fn an_agent_records_id_and_name_and_is_named_after_it() {
-    let agent = Researcher { id: "agent-7".into(), name: "researcher", about: "Finds sources".into() };
+    let agent = Researcher {
+        id: "agent-7".into(),
+        name: "researcher",
+        about: "Finds sources".into(),
+    };
     let (_, spans) = capture(|| agent.run("rust"));
     let run = span(&spans, "invoke_agent researcher");
     assert_eq!(run.attr_str("gen_ai.agent.id"), Some("agent-7"));
     assert_eq!(run.attr_str("gen_ai.agent.name"), Some("researcher"));
-    assert_eq!(run.attr_str("gen_ai.agent.description"), Some("Finds sources"));
+    assert_eq!(
+        run.attr_str("gen_ai.agent.description"),
+        Some("Finds sources")
+    );
 }
 
 #[derive(EmbeddingRequest)]
@@ -269,15 +354,28 @@ struct EmbedResponse {
 #[trace_embedding(provider = "mock")]
 fn embed(request: EmbedRequest) -> EmbedResponse {
     let _ = request.input;
-    EmbedResponse { vector: vec![0.0; 768] }
+    EmbedResponse {
+        vector: vec![0.0; 768],
+    }
 }
 
 #[test]
 fn an_embedding_records_model_and_dimension_count() {
-    let (_, spans) = capture(|| embed(EmbedRequest { model: "text-embed-3".into(), input: vec!["a".into()] }));
+    let (_, spans) = capture(|| {
+        embed(EmbedRequest {
+            model: "text-embed-3".into(),
+            input: vec!["a".into()],
+        })
+    });
     let embedding = span(&spans, "embeddings text-embed-3");
-    assert_eq!(embedding.attr_i64("gen_ai.embeddings.dimension.count"), Some(768));
-    assert_eq!(embedding.attr_str("gen_ai.request.model"), Some("text-embed-3"));
+    assert_eq!(
+        embedding.attr_i64("gen_ai.embeddings.dimension.count"),
+        Some(768)
+    );
+    assert_eq!(
+        embedding.attr_str("gen_ai.request.model"),
+        Some("text-embed-3")
+    );
 }
 
 #[derive(FormatRequest)]
@@ -290,15 +388,26 @@ struct Prompt {
 
 #[trace_format]
 fn render(prompt: &Prompt) -> String {
-    prompt.messages.iter().map(|m| m.content.clone()).collect::<Vec<_>>().join("\n")
+    prompt
+        .messages
+        .iter()
+        .map(|m| m.content.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
 fn a_formatter_records_target_and_message_count() {
-    let prompt = Prompt { target: "anthropic".into(), messages: vec![msg("user", "a"), msg("assistant", "b")] };
+    let prompt = Prompt {
+        target: "anthropic".into(),
+        messages: vec![msg("user", "a"), msg("assistant", "b")],
+    };
     let (_, spans) = capture(|| render(&prompt));
     let format = span(&spans, "format anthropic");
-    assert_eq!(format.attr_str("agentrace.format.target"), Some("anthropic"));
+    assert_eq!(
+        format.attr_str("agentrace.format.target"),
+        Some("anthropic")
+    );
     assert_eq!(format.attr_i64("agentrace.format.message_count"), Some(2));
 }
 
@@ -308,7 +417,10 @@ enum AnyRequest {
         #[agentrace(model)]
         model: String,
     },
-    Legacy(#[agentrace(model)] &'static str, #[agentrace(max_tokens)] u16),
+    Legacy(
+        #[agentrace(model)] &'static str,
+        #[agentrace(max_tokens)] u16,
+    ),
 }
 
 #[trace_llm]
@@ -326,7 +438,10 @@ fn enums_derive_per_variant() {
         any(AnyRequest::Legacy("b", 9));
     });
     span(&spans, "chat a");
-    assert_eq!(span(&spans, "chat b").attr_i64("gen_ai.request.max_tokens"), Some(9));
+    assert_eq!(
+        span(&spans, "chat b").attr_i64("gen_ai.request.max_tokens"),
+        Some(9)
+    );
 }
 
 #[test]
@@ -337,7 +452,13 @@ fn content_attributes_follow_the_capture_switch_while_metadata_stays() {
         chat(request)
     }
     let (_, spans) = capture(|| private_chat(&request()));
-    let llm = spans.iter().find(|s| s.attr_str("code.function.name").is_some_and(|f| f.ends_with("private_chat"))).unwrap();
+    let llm = spans
+        .iter()
+        .find(|s| {
+            s.attr_str("code.function.name")
+                .is_some_and(|f| f.ends_with("private_chat"))
+        })
+        .unwrap();
     assert!(llm.attr("gen_ai.input.messages").is_none());
     assert!(llm.attr("gen_ai.system_instructions").is_none());
     assert!(llm.attr("gen_ai.output.messages").is_none());
@@ -348,15 +469,25 @@ fn content_attributes_follow_the_capture_switch_while_metadata_stays() {
 #[test]
 fn extracted_content_is_redacted_and_the_paths_are_listed() {
     let mut leaky = request();
-    leaky.messages = vec![msg("user", "my key is sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234")];
+    leaky.messages = vec![msg(
+        "user",
+        "my key is sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234",
+    )];
     let (_, spans) = capture(|| chat(&leaky));
     let llm = span(&spans, "chat gpt-4o");
     let messages = llm.attr_str("gen_ai.input.messages").unwrap();
-    assert!(!messages.contains("AbCdEfGhIjKlMnOpQrStUvWx1234"), "{messages}");
+    assert!(
+        !messages.contains("AbCdEfGhIjKlMnOpQrStUvWx1234"),
+        "{messages}"
+    );
     assert!(messages.contains("[REDACTED:"), "{messages}");
     let redacted = llm.attr("agentrace.redacted").expect("the redacted paths");
     assert!(
-        redacted.as_array().unwrap().iter().any(|path| path.as_str().unwrap().starts_with("gen_ai.input.messages")),
+        redacted
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|path| path.as_str().unwrap().starts_with("gen_ai.input.messages")),
         "{redacted}"
     );
 }

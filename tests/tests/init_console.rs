@@ -15,7 +15,10 @@ fn console_prints_each_trace_as_a_tree() {
         return;
     }
     {
-        let env = [("OTEL_TRACES_EXPORTER", "console"), ("OTEL_BSP_SCHEDULE_DELAY", "60000")];
+        let env = [
+            ("OTEL_TRACES_EXPORTER", "console"),
+            ("OTEL_BSP_SCHEDULE_DELAY", "60000"),
+        ];
         let output = child::run(NAME, &env);
         assert!(output.status.success(), "{}", child::describe(&output));
         let stdout = String::from_utf8_lossy(&output.stdout);

@@ -22,7 +22,15 @@ fn the_default_exporter_is_the_embedded_store() {
     let names: Vec<&str> = page.spans.iter().map(|span| span.name.as_str()).collect();
     assert!(names.contains(&"invoke_agent assistant"), "{names:?}");
     assert!(names.contains(&"chat tiny-1"), "{names:?}");
-    let root = page.spans.iter().find(|span| span.name == "invoke_agent assistant").unwrap();
-    assert!(page.spans.iter().filter(|span| span.name != root.name).all(|span| span.trace_id == root.trace_id));
+    let root = page
+        .spans
+        .iter()
+        .find(|span| span.name == "invoke_agent assistant")
+        .unwrap();
+    assert!(page
+        .spans
+        .iter()
+        .filter(|span| span.name != root.name)
+        .all(|span| span.trace_id == root.trace_id));
     std::fs::remove_dir_all(&dir).ok();
 }

@@ -19,16 +19,25 @@ fn complete(request: &Request, api_key: &str) -> String {
 
 #[test]
 fn llm_model_expression_names_the_span_and_operation_is_kept() {
-    let request = Request { model: "gpt-x".into(), prompt: "p".into() };
+    let request = Request {
+        model: "gpt-x".into(),
+        prompt: "p".into(),
+    };
     let (_, spans) = capture(|| complete(&request, "secret"));
     let llm = span(&spans, "text_completion gpt-x");
-    assert_eq!(llm.attr_str("gen_ai.operation.name"), Some("text_completion"));
+    assert_eq!(
+        llm.attr_str("gen_ai.operation.name"),
+        Some("text_completion")
+    );
     assert_eq!(llm.attr_str("gen_ai.request.model"), Some("gpt-x"));
     assert_eq!(llm.attr_str("gen_ai.provider.name"), Some("openai"));
     assert_eq!(llm.attr_str("openinference.span.kind"), Some("LLM"));
     let input = llm.attr_json("input.value").unwrap();
     assert_eq!(input["request"]["model"], "gpt-x");
-    assert_eq!(input["api_key"], "[REDACTED:api_key]", "an argument named like a secret is redacted");
+    assert_eq!(
+        input["api_key"], "[REDACTED:api_key]",
+        "an argument named like a secret is redacted"
+    );
 }
 
 #[trace_llm(skip(api_key), provider = "openai")]
@@ -54,7 +63,11 @@ fn skip_skip_all_and_capture_overrides() {
         output_only("abc");
     });
     let llm = span(&spans, "chat");
-    assert_eq!(llm.attr_str("input.value"), Some(r#"{"prompt":"hello"}"#), "the placeholder name is the operation");
+    assert_eq!(
+        llm.attr_str("input.value"),
+        Some(r#"{"prompt":"hello"}"#),
+        "the placeholder name is the operation"
+    );
     let tool = span(&spans, "execute_tool nothing_captured");
     assert!(tool.attr("input.value").is_none());
     assert!(tool.attr("output.value").is_none());
@@ -92,7 +105,11 @@ fn attributes_take_expressions_over_arguments_and_self() {
     assert_eq!(handled.attr_i64("app.retries"), Some(2));
     assert_eq!(handled.attr_f64("app.ratio"), Some(0.5));
     assert_eq!(handled.attr_bool("app.flag"), Some(true));
-    assert_eq!(handled.attr_str("app.tags"), Some(r#"["a","b"]"#), "non-primitive values are JSON text");
+    assert_eq!(
+        handled.attr_str("app.tags"),
+        Some(r#"["a","b"]"#),
+        "non-primitive values are JSON text"
+    );
     assert_eq!(handled.attr_str("openinference.span.kind"), Some("CHAIN"));
     assert!(handled.attr("gen_ai.operation.name").is_none());
 }
@@ -128,7 +145,10 @@ fn per_kind_options_land_on_their_attributes() {
     let agent = span(&spans, "invoke_agent planner");
     assert_eq!(agent.attr_str("gen_ai.agent.id"), Some("agent-7"));
     assert_eq!(agent.attr_str("gen_ai.agent.name"), Some("planner"));
-    assert_eq!(agent.attr_str("gen_ai.agent.description"), Some("Plans steps"));
+    assert_eq!(
+        agent.attr_str("gen_ai.agent.description"),
+        Some("Plans steps")
+    );
     assert_eq!(agent.attr_str("openinference.span.kind"), Some("AGENT"));
     let tool = span(&spans, "execute_tool search");
     assert_eq!(tool.attr_str("gen_ai.tool.call.id"), Some("call_1"));
@@ -137,7 +157,10 @@ fn per_kind_options_land_on_their_attributes() {
     assert_eq!(tool.parent_id.as_deref(), Some(agent.span_id.as_str()));
     let embedding = span(&spans, "embeddings embed-3");
     assert_eq!(embedding.kind, agentrace::RecordKind::Client);
-    assert_eq!(embedding.attr_str("openinference.span.kind"), Some("EMBEDDING"));
+    assert_eq!(
+        embedding.attr_str("openinference.span.kind"),
+        Some("EMBEDDING")
+    );
     let format = span(&spans, "format openai");
     assert_eq!(format.attr_str("gen_ai.operation.name"), Some("format"));
     assert_eq!(format.attr_str("agentrace.format.target"), Some("openai"));
@@ -155,5 +178,8 @@ fn through_a_reexport() -> u8 {
 #[test]
 fn crate_option_points_the_generated_code_elsewhere() {
     let (_, spans) = capture(through_a_reexport);
-    assert_eq!(span(&spans, "through_a_reexport").attr_str("output.value"), Some("3"));
+    assert_eq!(
+        span(&spans, "through_a_reexport").attr_str("output.value"),
+        Some("3")
+    );
 }

@@ -10,8 +10,7 @@ use futures::stream::{self, BoxStream, Stream, StreamExt};
 
 #[trace_tool]
 fn add(a: i32, b: i32) -> i32 {
-    inner_step(a)
-        + b
+    inner_step(a) + b
 }
 
 #[trace]
@@ -22,7 +21,13 @@ fn inner_step(x: i32) -> i32 {
 fn assert_child_of(spans: &[SpanRecord], child: &str, parent: &str) {
     let parent = span(spans, parent);
     let child = span(spans, child);
-    assert_eq!(child.parent_id.as_deref(), Some(parent.span_id.as_str()), "{} under {}", child.name, parent.name);
+    assert_eq!(
+        child.parent_id.as_deref(),
+        Some(parent.span_id.as_str()),
+        "{} under {}",
+        child.name,
+        parent.name
+    );
     assert_eq!(child.trace_id, parent.trace_id);
 }
 
@@ -55,7 +60,10 @@ async fn ask(prompt: String) -> Result<String, std::io::Error> {
 async fn lookup_tool(query: &str) -> Result<String, std::io::Error> {
     tokio::task::yield_now().await;
     if query.is_empty() {
-        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "empty query"));
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "empty query",
+        ));
     }
     Ok(format!("found {query}"))
 }
@@ -69,7 +77,11 @@ async fn async_fn_span_covers_awaits_and_nests_children() {
     assert_eq!(llm.attr_str("gen_ai.provider.name"), Some("mock"));
     assert_eq!(llm.attr_str("gen_ai.request.model"), Some("m1"));
     assert_eq!(llm.attr_str("output.value"), Some("\"found rust\""));
-    assert!(llm.duration_nanos() >= 5_000_000, "covers the sleep: {}", llm.duration_nanos());
+    assert!(
+        llm.duration_nanos() >= 5_000_000,
+        "covers the sleep: {}",
+        llm.duration_nanos()
+    );
     assert_child_of(&spans, "execute_tool lookup", "chat m1");
 }
 
@@ -117,7 +129,9 @@ async fn stream_span_stays_open_until_the_last_item_and_nests_children() {
     let stream_span = span(&spans, "chunks");
     assert_eq!(stream_span.attr_i64("agentrace.stream.items"), Some(3));
     assert_eq!(stream_span.attr_str("output.value"), Some("[0,1,2]"));
-    assert!(stream_span.attr_f64("gen_ai.response.time_to_first_chunk").is_some());
+    assert!(stream_span
+        .attr_f64("gen_ai.response.time_to_first_chunk")
+        .is_some());
     assert_eq!(stream_span.status.status_code, StatusCode::Ok);
     let kids = children(&spans, stream_span);
     assert_eq!(kids.len(), 3);
@@ -126,7 +140,14 @@ async fn stream_span_stays_open_until_the_last_item_and_nests_children() {
 
 #[trace]
 fn boxed(n: u32) -> BoxStream<'static, Result<u32, String>> {
-    stream::iter((0..n).map(|i| if i == 1 { Err("bad chunk".to_owned()) } else { Ok(i) })).boxed()
+    stream::iter((0..n).map(|i| {
+        if i == 1 {
+            Err("bad chunk".to_owned())
+        } else {
+            Ok(i)
+        }
+    }))
+    .boxed()
 }
 
 #[trace]
@@ -147,8 +168,14 @@ async fn boxed_streams_are_followed_and_err_items_mark_errors() {
     let errored = span(&spans, "boxed");
     assert_eq!(errored.status.status_code, StatusCode::Error);
     assert_eq!(errored.status.description.as_deref(), Some("bad chunk"));
-    assert_eq!(errored.attr_str("error.type"), Some("alloc::string::String"));
-    assert_eq!(span(&spans, "pinned").attr_i64("agentrace.stream.items"), Some(2));
+    assert_eq!(
+        errored.attr_str("error.type"),
+        Some("alloc::string::String")
+    );
+    assert_eq!(
+        span(&spans, "pinned").attr_i64("agentrace.stream.items"),
+        Some(2)
+    );
 }
 
 #[trace]
@@ -189,7 +216,9 @@ async fn async_fn_returning_result_of_stream_covers_request_and_stream() {
     let chat = span(&spans, "chat streamer");
     assert!(chat.duration_nanos() >= 12_000_000);
     assert_eq!(chat.attr_str("output.value"), Some(r#"["hello","there"]"#));
-    let ttfc = chat.attr_f64("gen_ai.response.time_to_first_chunk").unwrap();
+    let ttfc = chat
+        .attr_f64("gen_ai.response.time_to_first_chunk")
+        .unwrap();
     assert!(ttfc >= 0.002, "{ttfc}");
 
     let (failed, spans) = capture_async(stream_chat("")).await;
@@ -231,10 +260,16 @@ fn methods_are_named_after_self() {
     });
     let agent = span(&spans, "invoke_agent Planner");
     assert_eq!(agent.attr_str("gen_ai.agent.name"), Some("Planner"));
-    assert_eq!(agent.attr_str("code.function.name"), Some("shapes::Planner::plan"));
+    assert_eq!(
+        agent.attr_str("code.function.name"),
+        Some("shapes::Planner::plan")
+    );
     assert_eq!(agent.attr_str("input.value"), Some(r#"{"goal":"go"}"#));
     assert_eq!(span(&spans, "bump").attr_str("output.value"), Some("2"));
-    assert_eq!(span(&spans, "into_steps").attr_str("output.value"), Some("2"));
+    assert_eq!(
+        span(&spans, "into_steps").attr_str("output.value"),
+        Some("2")
+    );
 }
 
 #[trace]
@@ -299,16 +334,31 @@ fn generics_lifetimes_patterns_early_returns_and_recursion() {
         assert!(parse_twice("1", "x").is_err());
         assert_eq!(factorial(4), 24);
     });
-    assert_eq!(span(&spans, "generic").attr_str("input.value"), Some(r#"{"value":"\"x\"","_other":"u8"}"#));
-    assert_eq!(span(&spans, "longest").attr_str("output.value"), Some("\"abc\""));
-    assert_eq!(span(&spans, "pattern_args").attr_str("input.value"), Some(r#"{"a":1,"b":2,"inner":3}"#));
+    assert_eq!(
+        span(&spans, "generic").attr_str("input.value"),
+        Some(r#"{"value":"\"x\"","_other":"u8"}"#)
+    );
+    assert_eq!(
+        span(&spans, "longest").attr_str("output.value"),
+        Some("\"abc\"")
+    );
+    assert_eq!(
+        span(&spans, "pattern_args").attr_str("input.value"),
+        Some(r#"{"a":1,"b":2,"inner":3}"#)
+    );
     let parses: Vec<_> = spans.iter().filter(|s| s.name == "parse_twice").collect();
     assert_eq!(parses.len(), 2);
     assert_eq!(parses[1].status.status_code, StatusCode::Error);
-    assert_eq!(parses[1].attr_str("error.type"), Some("core::num::error::ParseIntError"));
+    assert_eq!(
+        parses[1].attr_str("error.type"),
+        Some("core::num::error::ParseIntError")
+    );
     let facts: Vec<_> = spans.iter().filter(|s| s.name == "factorial").collect();
     assert_eq!(facts.len(), 4);
-    let outer = facts.iter().find(|s| s.attr_str("input.value") == Some(r#"{"n":4}"#)).unwrap();
+    let outer = facts
+        .iter()
+        .find(|s| s.attr_str("input.value") == Some(r#"{"n":4}"#))
+        .unwrap();
     assert!(outer.is_root());
     assert_eq!(outer.attr_str("output.value"), Some("24"));
 }

@@ -45,7 +45,11 @@ fn call_model(fail: Option<ModelError>) -> Result<u32, ModelError> {
 
 fn assert_each_span_once(spans: &[SpanRecord]) {
     let ids: HashSet<&str> = spans.iter().map(|s| s.span_id.as_str()).collect();
-    assert_eq!(ids.len(), spans.len(), "a span was delivered twice: {spans:#?}");
+    assert_eq!(
+        ids.len(),
+        spans.len(),
+        "a span was delivered twice: {spans:#?}"
+    );
 }
 
 #[test]
@@ -54,16 +58,28 @@ fn err_sets_error_status_type_and_exception_event_and_returns_the_error_untouche
     assert_eq!(result, Err(ModelError::RateLimited(3)));
     let llm = span(&spans, "chat m");
     assert_eq!(llm.status.status_code, StatusCode::Error);
-    assert_eq!(llm.status.description.as_deref(), Some("rate limited, retry after 3s"));
+    assert_eq!(
+        llm.status.description.as_deref(),
+        Some("rate limited, retry after 3s")
+    );
     assert_eq!(llm.attr_str("error.type"), Some("rate_limited"));
     let event = llm.event("exception").expect("an exception event");
     assert_eq!(event.attributes["exception.type"], "rate_limited");
-    assert_eq!(event.attributes["exception.message"], "rate limited, retry after 3s");
-    assert!(llm.attr("output.value").is_none(), "an error has no output value");
+    assert_eq!(
+        event.attributes["exception.message"],
+        "rate limited, retry after 3s"
+    );
+    assert!(
+        llm.attr("output.value").is_none(),
+        "an error has no output value"
+    );
 
     let (result, spans) = capture(|| call_model(Some(ModelError::Timeout)));
     assert_eq!(result, Err(ModelError::Timeout));
-    assert_eq!(span(&spans, "chat m").attr_str("error.type"), Some("timeout"));
+    assert_eq!(
+        span(&spans, "chat m").attr_str("error.type"),
+        Some("timeout")
+    );
 
     let (result, spans) = capture(|| call_model(None));
     assert_eq!(result, Ok(7));
@@ -101,7 +117,10 @@ fn errors_without_display_use_debug_then_the_type_name() {
     assert_eq!(opaque.attr_str("error.type"), Some("status::Opaque"));
     assert_eq!(opaque.status.description.as_deref(), Some("status::Opaque"));
     let debug = span(&spans, "fails_with_debug_error");
-    assert_eq!(debug.status.description.as_deref(), Some("DebugOnly { code: 4 }"));
+    assert_eq!(
+        debug.status.description.as_deref(),
+        Some("DebugOnly { code: 4 }")
+    );
     assert_eq!(debug.attr_str("error.type"), Some("status::DebugOnly"));
 }
 
@@ -160,9 +179,15 @@ async fn a_future_dropped_in_select_ends_cancelled() {
     assert_eq!(winner, 1);
     assert_eq!(spans.len(), 2);
     assert_each_span_once(&spans);
-    let fast = spans.iter().find(|s| s.attr_str("output.value") == Some("1")).unwrap();
+    let fast = spans
+        .iter()
+        .find(|s| s.attr_str("output.value") == Some("1"))
+        .unwrap();
     assert_eq!(fast.status.status_code, StatusCode::Ok);
-    let lost = spans.iter().find(|s| s.status.status_code == StatusCode::Error).unwrap();
+    let lost = spans
+        .iter()
+        .find(|s| s.status.status_code == StatusCode::Error)
+        .unwrap();
     assert_eq!(lost.attr_str("error.type"), Some("cancelled"));
     assert_eq!(lost.attr_str("input.value"), Some(r#"{"ms":10000}"#));
 }

@@ -47,16 +47,35 @@ async fn async_trait_methods_trace_the_inner_future() {
     .await;
     assert_eq!(out.0.as_deref(), Ok("abab"));
     assert!(out.1.is_err());
-    let echoes: Vec<_> = spans.iter().filter(|s| s.name == "execute_tool echo").collect();
+    let echoes: Vec<_> = spans
+        .iter()
+        .filter(|s| s.name == "execute_tool echo")
+        .collect();
     assert_eq!(echoes.len(), 2);
-    let ok = echoes.iter().find(|s| s.status.status_code == StatusCode::Ok).unwrap();
+    let ok = echoes
+        .iter()
+        .find(|s| s.status.status_code == StatusCode::Ok)
+        .unwrap();
     assert!(ok.duration_nanos() >= 5_000_000, "covers the awaited work");
     assert_eq!(ok.attr_str("input.value"), Some(r#"{"input":"ab"}"#));
     assert_eq!(ok.attr_str("output.value"), Some("\"abab\""));
-    assert_eq!(ok.attr_str("gen_ai.tool.description"), Some("Repeats its input"));
-    assert_eq!(ok.attr_str("code.function.name"), Some("traits::Echo::call"));
-    assert_eq!(children(&spans, ok).len(), 1, "the nested tool hangs under it");
-    let err = echoes.iter().find(|s| s.status.status_code == StatusCode::Error).unwrap();
+    assert_eq!(
+        ok.attr_str("gen_ai.tool.description"),
+        Some("Repeats its input")
+    );
+    assert_eq!(
+        ok.attr_str("code.function.name"),
+        Some("traits::Echo::call")
+    );
+    assert_eq!(
+        children(&spans, ok).len(),
+        1,
+        "the nested tool hangs under it"
+    );
+    let err = echoes
+        .iter()
+        .find(|s| s.status.status_code == StatusCode::Error)
+        .unwrap();
     assert_eq!(err.status.description.as_deref(), Some("nothing to echo"));
 }
 

@@ -13,7 +13,12 @@ impl Recorder<'_> {
     pub(crate) fn extract(&mut self, extractor: impl FnOnce(&mut GenAi)) {
         let mut out = GenAi::new(self.meta().kind, self.capture_input());
         extractor(&mut out);
-        let Extracted { attributes, subject, notes, .. } = out.finish();
+        let Extracted {
+            attributes,
+            subject,
+            notes,
+            ..
+        } = out.finish();
         self.add_notes(notes);
         if let Some(subject) = subject {
             if !self.has_subject() && self.meta().subject.is_none() {
@@ -36,7 +41,12 @@ impl Outcome {
     pub(crate) fn extract(&mut self, extractor: impl FnOnce(&mut GenAi)) {
         let mut out = GenAi::new(self.kind(), self.capture_output());
         extractor(&mut out);
-        let Extracted { mut attributes, failure, notes, .. } = out.finish();
+        let Extracted {
+            mut attributes,
+            failure,
+            notes,
+            ..
+        } = out.finish();
         self.add_notes(notes);
         self.attributes.append(&mut attributes);
         if let Some(message) = failure {

@@ -32,7 +32,9 @@ impl Message {
     pub fn text(role: impl Into<String>, content: impl Into<String>) -> Self {
         Message {
             role: role.into(),
-            parts: vec![Part::Text { content: content.into() }],
+            parts: vec![Part::Text {
+                content: content.into(),
+            }],
             name: None,
             finish_reason: None,
         }
@@ -140,7 +142,9 @@ impl<T: ToMessage> ToMessages for Vec<T> {
 
 impl<T: ToMessages> ToMessages for Option<T> {
     fn to_messages(&self) -> Vec<Message> {
-        self.as_ref().map(ToMessages::to_messages).unwrap_or_default()
+        self.as_ref()
+            .map(ToMessages::to_messages)
+            .unwrap_or_default()
     }
 }
 

@@ -79,9 +79,9 @@ pub use fold::ChunkFold;
 pub use message::{Message, Part, ToMessage, ToMessages};
 pub use provider::provider_from_base_url;
 pub use sink::GenAi;
-pub use usage::Usage;
 pub use traits::{
     AgentInfo, EmbeddingRequest, EmbeddingResponse, FormatRequest, LlmRequest, LlmResponse,
     StreamChunk, TokenUsage, ToolCall, ToolResult,
 };
+pub use usage::Usage;
 pub use values::{CountValue, FlagValue, LengthValue, NumberValue, TextListValue, TextValue};

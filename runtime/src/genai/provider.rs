@@ -10,9 +10,14 @@
 /// assert_eq!(provider_from_base_url("https://example.com"), None);
 /// ```
 pub fn provider_from_base_url(base_url: &str) -> Option<&'static str> {
-    let rest = base_url.split_once("://").map_or(base_url, |(_, rest)| rest);
+    let rest = base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest);
     let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host).to_ascii_lowercase();
+    let host_port = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host)
+        .to_ascii_lowercase();
     let host = host_port.split(':').next().unwrap_or(&host_port);
     const BY_SUFFIX: &[(&str, &str)] = &[
         ("api.openai.com", "openai"),
@@ -42,6 +47,8 @@ pub fn provider_from_base_url(base_url: &str) -> Option<&'static str> {
     }
     BY_SUFFIX
         .iter()
-        .find(|(suffix, _)| *suffix != "amazonaws.com" && (host == *suffix || host.ends_with(&format!(".{suffix}"))))
+        .find(|(suffix, _)| {
+            *suffix != "amazonaws.com" && (host == *suffix || host.ends_with(&format!(".{suffix}")))
+        })
         .map(|(_, provider)| *provider)
 }

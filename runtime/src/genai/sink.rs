@@ -10,8 +10,8 @@ use serde::Serialize;
 use super::message::ToMessages;
 use super::values::{CountValue, FlagValue, LengthValue, NumberValue, TextListValue, TextValue};
 use crate::kind::OperationKind;
-use crate::semconv::*;
 use crate::redact::Notes;
+use crate::semconv::*;
 use crate::{settings, value};
 
 /// The attributes an extractor produces, with the span's subject (model, agent or tool name)
@@ -134,7 +134,9 @@ impl GenAi {
 
     /// `gen_ai.request.model`; names an LLM or embedding span when no option does.
     pub fn request_model(&mut self, model: &(impl TextValue + ?Sized)) {
-        let Some(model) = model.text().map(Cow::into_owned) else { return };
+        let Some(model) = model.text().map(Cow::into_owned) else {
+            return;
+        };
         if self.openinference {
             self.push(LLM_MODEL_NAME, Value::from(model.clone()));
         }
@@ -210,7 +212,9 @@ impl GenAi {
     /// `gen_ai.system_instructions` from text (content).
     pub fn system_instructions(&mut self, text: &(impl TextValue + ?Sized)) {
         if let Some(text) = text.text() {
-            let parts = [super::Part::Text { content: text.into_owned() }];
+            let parts = [super::Part::Text {
+                content: text.into_owned(),
+            }];
             self.json(GEN_AI_SYSTEM_INSTRUCTIONS, &parts);
         }
     }

@@ -153,7 +153,9 @@ pub trait TextListValue {
 
 impl<T: TextValue> TextListValue for [T] {
     fn texts(&self) -> Vec<String> {
-        self.iter().filter_map(|item| item.text().map(Cow::into_owned)).collect()
+        self.iter()
+            .filter_map(|item| item.text().map(Cow::into_owned))
+            .collect()
     }
 }
 impl<T: TextValue> TextListValue for Vec<T> {

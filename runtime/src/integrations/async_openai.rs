@@ -57,9 +57,15 @@ impl TokenUsage for CompletionUsage {
     fn extract_usage(&self, out: &mut Usage) {
         out.input_tokens(&self.prompt_tokens);
         out.output_tokens(&self.completion_tokens);
-        let cached = self.prompt_tokens_details.as_ref().and_then(|details| details.cached_tokens);
+        let cached = self
+            .prompt_tokens_details
+            .as_ref()
+            .and_then(|details| details.cached_tokens);
         out.cache_read_input_tokens(&cached);
-        let reasoning = self.completion_tokens_details.as_ref().and_then(|details| details.reasoning_tokens);
+        let reasoning = self
+            .completion_tokens_details
+            .as_ref()
+            .and_then(|details| details.reasoning_tokens);
         out.reasoning_output_tokens(&reasoning);
     }
 }
@@ -68,7 +74,11 @@ impl LlmResponse for CreateChatCompletionResponse {
     fn extract_response(&self, out: &mut GenAi) {
         out.response_id(&self.id);
         out.response_model(&self.model);
-        let reasons: Vec<String> = self.choices.iter().filter_map(|choice| enum_text(&choice.finish_reason)).collect();
+        let reasons: Vec<String> = self
+            .choices
+            .iter()
+            .filter_map(|choice| enum_text(&choice.finish_reason))
+            .collect();
         out.finish_reasons(&reasons);
         if let Some(usage) = &self.usage {
             out.usage(usage);
@@ -77,7 +87,9 @@ impl LlmResponse for CreateChatCompletionResponse {
             let messages: Vec<Message> = self
                 .choices
                 .iter()
-                .filter_map(|choice| message_from_json(&to_json(&choice.message), enum_text(&choice.finish_reason)))
+                .filter_map(|choice| {
+                    message_from_json(&to_json(&choice.message), enum_text(&choice.finish_reason))
+                })
                 .collect();
             out.output_messages(&messages);
         }
@@ -128,53 +140,89 @@ fn message_from_json(message: &Json, finish_reason: Option<String>) -> Option<Me
     let role = message.get("role")?.as_str()?.to_owned();
     let mut parts = Vec::new();
     match message.get("content") {
-        Some(Json::String(text)) => parts.push(Part::Text { content: text.clone() }),
+        Some(Json::String(text)) => parts.push(Part::Text {
+            content: text.clone(),
+        }),
         Some(Json::Array(items)) => parts.extend(items.iter().filter_map(content_part)),
         _ => {}
     }
     if let Some(Json::String(refusal)) = message.get("refusal") {
-        parts.push(Part::Text { content: refusal.clone() });
+        parts.push(Part::Text {
+            content: refusal.clone(),
+        });
     }
-    for call in message.get("tool_calls").and_then(Json::as_array).into_iter().flatten() {
+    for call in message
+        .get("tool_calls")
+        .and_then(Json::as_array)
+        .into_iter()
+        .flatten()
+    {
         let function = call.get("function").unwrap_or(&Json::Null);
-        let arguments = function.get("arguments").and_then(Json::as_str).unwrap_or("");
+        let arguments = function
+            .get("arguments")
+            .and_then(Json::as_str)
+            .unwrap_or("");
         parts.push(Part::ToolCall {
             id: call.get("id").and_then(Json::as_str).map(str::to_owned),
-            name: function.get("name").and_then(Json::as_str).unwrap_or_default().to_owned(),
-            arguments: serde_json::from_str(arguments).unwrap_or_else(|_| Json::String(arguments.to_owned())),
+            name: function
+                .get("name")
+                .and_then(Json::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            arguments: serde_json::from_str(arguments)
+                .unwrap_or_else(|_| Json::String(arguments.to_owned())),
         });
     }
     if role == "tool" {
         let response = match parts.drain(..).next() {
-            Some(Part::Text { content }) => serde_json::from_str(&content).unwrap_or(Json::String(content)),
+            Some(Part::Text { content }) => {
+                serde_json::from_str(&content).unwrap_or(Json::String(content))
+            }
             _ => Json::Null,
         };
         parts.push(Part::ToolCallResponse {
-            id: message.get("tool_call_id").and_then(Json::as_str).map(str::to_owned),
+            id: message
+                .get("tool_call_id")
+                .and_then(Json::as_str)
+                .map(str::to_owned),
             response,
         });
     }
     Some(Message {
         role,
         parts,
-        name: message.get("name").and_then(Json::as_str).map(str::to_owned),
+        name: message
+            .get("name")
+            .and_then(Json::as_str)
+            .map(str::to_owned),
         finish_reason,
     })
 }
 
 fn content_part(item: &Json) -> Option<Part> {
     match item.get("type")?.as_str()? {
-        "text" => Some(Part::Text { content: item.get("text")?.as_str()?.to_owned() }),
-        "refusal" => Some(Part::Text { content: item.get("refusal")?.as_str()?.to_owned() }),
+        "text" => Some(Part::Text {
+            content: item.get("text")?.as_str()?.to_owned(),
+        }),
+        "refusal" => Some(Part::Text {
+            content: item.get("refusal")?.as_str()?.to_owned(),
+        }),
         "image_url" => {
             let uri = item.get("image_url")?.get("url")?.as_str()?.to_owned();
-            Some(Part::Uri { modality: "image".into(), uri, mime_type: None })
+            Some(Part::Uri {
+                modality: "image".into(),
+                uri,
+                mime_type: None,
+            })
         }
         "input_audio" => {
             let audio = item.get("input_audio")?;
             Some(Part::Blob {
                 modality: "audio".into(),
-                mime_type: audio.get("format").and_then(Json::as_str).map(|format| format!("audio/{format}")),
+                mime_type: audio
+                    .get("format")
+                    .and_then(Json::as_str)
+                    .map(|format| format!("audio/{format}")),
                 content: audio.get("data")?.as_str()?.to_owned(),
             })
         }
