@@ -74,6 +74,14 @@ fn benches(c: &mut Criterion) {
     let (provider, _exporter) = discard_provider();
     agentrace::install(&provider).expect("first install in this process");
 
+    eprintln!(
+        "bytes: plain stream {}, traced {}; plain iterator {}, traced {}",
+        std::mem::size_of_val(&numbers(0)),
+        std::mem::size_of_val(&numbers_traced(0)),
+        std::mem::size_of_val(&numbers_iter(0)),
+        std::mem::size_of_val(&numbers_iter_traced(0)),
+    );
+
     let mut group = c.benchmark_group("stream");
     configure(&mut group);
     for n in [0, 100] {

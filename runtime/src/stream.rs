@@ -26,13 +26,15 @@ struct ItemsSpan {
 }
 
 impl ItemsSpan {
-    fn new(span: SpanGuard) -> Self {
-        ItemsSpan {
+    /// Boxed, so that a traced stream or iterator stays small when tracing is off: it is
+    /// moved with the value it wraps (the outcome alone is a few hundred bytes).
+    fn boxed(span: SpanGuard) -> Box<Self> {
+        Box::new(ItemsSpan {
             outcome: span.new_outcome(true),
             span,
             items: 0,
             first_item_seconds: None,
-        }
+        })
     }
 
     /// Produces the next item with the span current.
@@ -96,7 +98,7 @@ pin_project! {
     pub struct TracedStream<S, H> {
         #[pin]
         inner: S,
-        span: Option<ItemsSpan>,
+        span: Option<Box<ItemsSpan>>,
         handler: H,
     }
 }
@@ -110,7 +112,7 @@ where
 {
     TracedStream {
         inner,
-        span: span.map(ItemsSpan::new),
+        span: span.map(ItemsSpan::boxed),
         handler,
     }
 }
@@ -134,7 +136,7 @@ where
             Poll::Ready(Some(item)) => span.item(item, this.handler),
             Poll::Ready(None) => {
                 if let Some(span) = this.span.take() {
-                    span.complete();
+                    (*span).complete();
                 }
             }
             Poll::Pending => {}
@@ -151,7 +153,7 @@ where
 #[derive(Debug)]
 pub struct TracedIter<I, H> {
     inner: I,
-    span: Option<ItemsSpan>,
+    span: Option<Box<ItemsSpan>>,
     handler: H,
 }
 
@@ -164,7 +166,7 @@ where
 {
     TracedIter {
         inner,
-        span: span.map(ItemsSpan::new),
+        span: span.map(ItemsSpan::boxed),
         handler,
     }
 }
@@ -187,7 +189,7 @@ where
             Some(item) => span.item(item, &mut self.handler),
             None => {
                 if let Some(span) = self.span.take() {
-                    span.complete();
+                    (*span).complete();
                 }
             }
         }
