@@ -277,16 +277,33 @@ impl Generator {
         let fake = self.fake_return_edge();
         let body = &self.item.body;
         let annotation = self.annotation();
-        let produce = quote! {
+        let consume = self.consume();
+        if self.shape.follow != Follow::Value {
+            return quote! {
+                #[allow(clippy::let_unit_value, clippy::let_with_type_underscore)]
+                let __agentrace_ret #annotation = {
+                    let __agentrace_current = #krate::__private::attach(&__agentrace_span);
+                    #[allow(clippy::redundant_closure_call)]
+                    (move || { #fake #body })()
+                };
+                #consume
+            };
+        }
+        // A plain value: with no span, return the body's value directly, so that the
+        // disabled path builds nothing on the stack to hand to `finish`.
+        quote! {
+            #[allow(unused_mut)]
+            let mut __agentrace_body = move || { #fake #body };
+            if __agentrace_span.is_none() {
+                return __agentrace_body();
+            }
             #[allow(clippy::let_unit_value, clippy::let_with_type_underscore)]
             let __agentrace_ret #annotation = {
                 let __agentrace_current = #krate::__private::attach(&__agentrace_span);
-                #[allow(clippy::redundant_closure_call)]
-                (move || { #fake #body })()
+                __agentrace_body()
             };
-        };
-        let consume = self.consume();
-        quote! { #produce #consume }
+            #consume
+        }
     }
 
     /// An async fn: the body runs as an async block polled with the span current.

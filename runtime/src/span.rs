@@ -389,9 +389,12 @@ impl SpanGuard {
             attributes.push(KeyValue::new(semconv::OUTPUT_MIME_TYPE, semconv::MIME_JSON));
         }
         attributes.append(&mut outcome.attributes);
-        let mut notes = self.notes.as_deref().cloned().unwrap_or_default();
-        notes.merge(outcome.output.take_notes());
-        notes.write(&mut attributes);
+        let output_notes = outcome.output.take_notes();
+        if self.notes.is_some() || !output_notes.is_empty() {
+            let mut notes = self.notes.as_deref().cloned().unwrap_or_default();
+            notes.merge(output_notes);
+            notes.write(&mut attributes);
+        }
         let status = match outcome.error {
             None => Status::Ok,
             Some(ErrorInfo { class, message }) => {

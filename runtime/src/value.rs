@@ -159,24 +159,26 @@ impl Capture {
     /// Closes the object or array and returns the JSON text; `None` when nothing was
     /// captured (an array with no items is `[]`).
     pub(crate) fn finish(&mut self) -> Option<String> {
-        let (close, marker): (&[u8], String) = match self.shape {
-            Shape::Single => (b"", String::new()),
-            Shape::Object => (b"}", format!("\"…\":\"[+{} entries]\"", self.skipped)),
-            Shape::Array => {
-                if self.out.is_empty() && self.skipped == 0 {
-                    self.out.push(b'[');
-                }
-                (b"]", format!("\"…[+{} items]\"", self.skipped))
-            }
-        };
+        if self.shape == Shape::Array && self.out.is_empty() && self.skipped == 0 {
+            self.out.push(b'[');
+        }
         if self.out.is_empty() {
             return None;
         }
         if self.skipped > 0 {
             self.notes.truncated(self.attribute);
-            self.out.push(b',');
+            let marker = match self.shape {
+                Shape::Single => String::new(),
+                Shape::Object => format!(",\"…\":\"[+{} entries]\"", self.skipped),
+                Shape::Array => format!(",\"…[+{} items]\"", self.skipped),
+            };
             self.out.extend_from_slice(marker.as_bytes());
         }
+        let close: &[u8] = match self.shape {
+            Shape::Single => b"",
+            Shape::Object => b"}",
+            Shape::Array => b"]",
+        };
         self.out.extend_from_slice(close);
         self.count = 0;
         self.skipped = 0;
