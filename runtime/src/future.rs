@@ -11,7 +11,7 @@ use std::task::{ready, Context as TaskContext, Poll};
 
 use pin_project_lite::pin_project;
 
-use crate::span::{Outcome, PanicWatch, SpanGuard};
+use crate::span::{Outcome, SpanGuard};
 
 pin_project! {
     /// Polls a future with a borrowed span current.
@@ -41,11 +41,8 @@ impl<F: Future> Future for InSpan<'_, F> {
         match this.span {
             None => this.inner.poll(task),
             Some(span) => {
-                let _current = span.attach();
-                let watch = PanicWatch(span);
-                let polled = this.inner.poll(task);
-                std::mem::forget(watch);
-                polled
+                let inner = this.inner;
+                span.step(|| inner.poll(task))
             }
         }
     }
@@ -89,13 +86,8 @@ where
         let Some(span) = this.span.as_ref() else {
             return this.inner.poll(task);
         };
-        let output = {
-            let _current = span.attach();
-            let watch = PanicWatch(span);
-            let polled = this.inner.poll(task);
-            std::mem::forget(watch);
-            ready!(polled)
-        };
+        let inner = this.inner;
+        let output = ready!(span.step(|| inner.poll(task)));
         if let (Some(span), Some(handler)) = (this.span.take(), this.handler.take()) {
             span.finish_with(|outcome| handler(outcome, &output));
         }

@@ -430,8 +430,21 @@ impl Drop for SpanGuard {
     }
 }
 
-/// Ends a span as panicked if dropped while unwinding; forgotten when the poll returns.
-pub(crate) struct PanicWatch<'a>(pub(crate) &'a SpanGuard);
+impl SpanGuard {
+    /// Runs one step of a future, stream or iterator (a poll, a `next`) with the span
+    /// current; a panic inside ends the span as panicked before it unwinds further.
+    #[inline]
+    pub(crate) fn step<T>(&self, step: impl FnOnce() -> T) -> T {
+        let _current = self.attach();
+        let watch = PanicWatch(self);
+        let stepped = step();
+        std::mem::forget(watch);
+        stepped
+    }
+}
+
+/// Ends a span as panicked if dropped while unwinding; forgotten when the step returns.
+struct PanicWatch<'a>(&'a SpanGuard);
 
 impl Drop for PanicWatch<'_> {
     fn drop(&mut self) {

@@ -14,7 +14,7 @@ use opentelemetry::KeyValue;
 use pin_project_lite::pin_project;
 
 use crate::semconv;
-use crate::span::{Outcome, PanicWatch, SpanGuard};
+use crate::span::{Outcome, SpanGuard};
 
 /// The span of a stream or iterator and what it has seen so far.
 #[derive(Debug)]
@@ -40,11 +40,7 @@ impl ItemsSpan {
     /// Produces the next item with the span current.
     #[inline]
     fn produce<T>(&mut self, next: impl FnOnce() -> T) -> T {
-        let _current = self.span.attach();
-        let watch = PanicWatch(&self.span);
-        let produced = next();
-        std::mem::forget(watch);
-        produced
+        self.span.step(next)
     }
 
     #[inline]
