@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reads the trace of examples/phoenix_agent.rs back from Arize Phoenix's REST API and checks
+"""Reads the trace of examples/phoenix_agent.rs (or, with --quickstart, of examples/quickstart.rs) back from Arize Phoenix's REST API and checks
 it: span kinds (AGENT, LLM, TOOL), parent links, token counts and the failed tool's status.
 
     phoenix_check.py --base http://127.0.0.1:6006 --project NAME [--timeout 90]
@@ -72,16 +72,70 @@ def check(spans):
     return problems
 
 
+QS_AGENT = "invoke_agent weather-assistant"
+QS_LLM = "chat mock-small"
+QS_TOOL = "execute_tool weather"
+
+
+def check_quickstart(spans):
+    """The trace of examples/quickstart.rs: two agent turns, each with a planning LLM call
+    (12 prompt and 5 completion tokens), a weather tool call and a streamed reply; the
+    second turn's tool fails. Returns a list of problems (empty when all is well)."""
+    problems = []
+    by_name = {}
+    for span in spans:
+        by_name.setdefault(span["name"], []).append(span)
+    counts = {QS_AGENT: 2, QS_LLM: 4, QS_TOOL: 2}
+    for name, count in counts.items():
+        if len(by_name.get(name, [])) != count:
+            problems.append(f"expected {count} spans named {name!r}, found {len(by_name.get(name, []))}")
+    if problems:
+        return problems
+    kinds = {QS_AGENT: "AGENT", QS_LLM: "LLM", QS_TOOL: "TOOL"}
+    agents = {agent["context"]["span_id"]: agent for agent in by_name[QS_AGENT]}
+    for agent in agents.values():
+        if agent.get("parent_id") is not None:
+            problems.append(f"{QS_AGENT}: expected a root span, parent_id is {agent.get('parent_id')!r}")
+    for name, kind in kinds.items():
+        for span in by_name[name]:
+            if span.get("span_kind") != kind:
+                problems.append(f"{name}: span_kind {span.get('span_kind')!r}, expected {kind!r}")
+            if name != QS_AGENT:
+                parent = agents.get(span.get("parent_id"))
+                if parent is None:
+                    problems.append(f"{name}: parent_id {span.get('parent_id')!r} is no agent span")
+                elif parent["context"]["trace_id"] != span["context"]["trace_id"]:
+                    problems.append(f"{name}: in another trace than its agent")
+    planned = [span for span in by_name[QS_LLM] if span.get("attributes", {}).get("llm.token_count.prompt") is not None]
+    if len(planned) != 2:
+        problems.append(f"{QS_LLM}: expected 2 spans with token counts, found {len(planned)}")
+    for span in planned:
+        attributes = span.get("attributes", {})
+        for key, value in {"llm.token_count.prompt": 12, "llm.token_count.completion": 5, "llm.token_count.total": 17}.items():
+            if attributes.get(key) != value:
+                problems.append(f"{QS_LLM}: {key} is {attributes.get(key)!r}, expected {value}")
+    statuses = sorted(span.get("status_code") for span in by_name[QS_TOOL])
+    if statuses != ["ERROR", "OK"]:
+        problems.append(f"{QS_TOOL}: status codes {statuses}, expected one ERROR and one OK")
+    failed = [span for span in by_name[QS_TOOL] if span.get("status_code") == "ERROR"]
+    if failed and "no weather station in Atlantis" not in (failed[0].get("status_message") or ""):
+        problems.append(f"{QS_TOOL}: status_message {failed[0].get('status_message')!r}")
+    return problems
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base", default="http://127.0.0.1:6006")
     parser.add_argument("--project", required=True)
     parser.add_argument("--timeout", type=float, default=90.0)
+    parser.add_argument("--quickstart", action="store_true",
+                        help="check the trace of examples/quickstart.rs instead of examples/phoenix_agent.rs")
     args = parser.parse_args()
+    checker = check_quickstart if args.quickstart else check
     deadline = time.monotonic() + args.timeout
     while True:
         spans, error = fetch(args.base, args.project)
-        problems = check(spans) if spans else [error or "no spans yet"]
+        problems = checker(spans) if spans else [error or "no spans yet"]
         if not problems:
             print(f"phoenix check ok: project {args.project!r}: AGENT/LLM/TOOL kinds, parent links, "
                   f"token counts and the failed tool's ERROR status as expected")
