@@ -200,6 +200,16 @@ pub(crate) fn floor_char_boundary(text: &str, mut at: usize) -> usize {
     at
 }
 
+/// Integers too short to be a card number, written as serde_json writes them.
+macro_rules! small_integers {
+    ($($method:ident: $t:ty => $write:ident),*) => {$(
+        fn $method(self, value: $t) -> Result<(), Error> {
+            let _ = CompactFormatter.$write(self.out, value);
+            Ok(())
+        }
+    )*};
+}
+
 macro_rules! integers {
     ($($method:ident: $t:ty),*) => {$(
         fn $method(self, value: $t) -> Result<(), Error> {
@@ -228,30 +238,14 @@ impl<'w, 'a> ser::Serializer for &'w mut Writer<'a> {
         Ok(())
     }
 
-    fn serialize_i8(self, value: i8) -> Result<(), Error> {
-        let _ = CompactFormatter.write_i8(self.out, value);
-        Ok(())
-    }
-    fn serialize_i16(self, value: i16) -> Result<(), Error> {
-        let _ = CompactFormatter.write_i16(self.out, value);
-        Ok(())
-    }
-    fn serialize_i32(self, value: i32) -> Result<(), Error> {
-        let _ = CompactFormatter.write_i32(self.out, value);
-        Ok(())
-    }
-    fn serialize_u8(self, value: u8) -> Result<(), Error> {
-        let _ = CompactFormatter.write_u8(self.out, value);
-        Ok(())
-    }
-    fn serialize_u16(self, value: u16) -> Result<(), Error> {
-        let _ = CompactFormatter.write_u16(self.out, value);
-        Ok(())
-    }
-    fn serialize_u32(self, value: u32) -> Result<(), Error> {
-        let _ = CompactFormatter.write_u32(self.out, value);
-        Ok(())
-    }
+    small_integers!(
+        serialize_i8: i8 => write_i8,
+        serialize_i16: i16 => write_i16,
+        serialize_i32: i32 => write_i32,
+        serialize_u8: u8 => write_u8,
+        serialize_u16: u16 => write_u16,
+        serialize_u32: u32 => write_u32
+    );
     integers!(serialize_i64: i64, serialize_u64: u64, serialize_i128: i128, serialize_u128: u128);
 
     fn serialize_f32(self, value: f32) -> Result<(), Error> {
