@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use crate::redact::{self, Notes, Redaction, Writer};
+use crate::redact::{self, FieldCache, Notes, Redaction, Writer};
 use crate::settings;
 
 /// `agentrace.redacted`: the JSON paths of captured values that were redacted.
@@ -209,6 +209,7 @@ impl Capture {
             notes: &mut self.notes,
             attribute: self.attribute,
             depth: 0,
+            fields: FieldCache::default(),
         };
         if catch_unwind(AssertUnwindSafe(|| write(&mut writer))).is_err() {
             writer.out.truncate(mark);

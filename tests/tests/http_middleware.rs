@@ -36,9 +36,7 @@ impl Server {
         let log = received.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
-                if let Some(request) = serve(stream) {
-                    log.lock().unwrap().push(request);
-                }
+                serve(stream, &log);
             }
         });
         Server { base, received }
@@ -53,7 +51,9 @@ impl Server {
     }
 }
 
-fn serve(stream: TcpStream) -> Option<Received> {
+/// Reads one request, logs it, then answers: logged first, so that a test reading the log
+/// after its response came back always finds the request there.
+fn serve(stream: TcpStream, log: &Mutex<Vec<Received>>) -> Option<()> {
     stream
         .set_read_timeout(Some(std::time::Duration::from_secs(10)))
         .ok()?;
@@ -95,8 +95,8 @@ fn serve(stream: TcpStream) -> Option<Received> {
          x-request-id: r-1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
         text.len()
     );
-    (&stream).write_all(response.as_bytes()).ok()?;
-    Some(Received { target, headers })
+    log.lock().unwrap().push(Received { target, headers });
+    (&stream).write_all(response.as_bytes()).ok()
 }
 
 fn client(tracing: HttpTracing) -> ClientWithMiddleware {

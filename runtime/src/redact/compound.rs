@@ -3,12 +3,13 @@
 //! field, key or variant named like a secret has its value replaced by a marker.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 
 use serde::ser::{self, Impossible, Serialize};
 
+use super::blocks::needs_escape;
+use super::keys::{builtin_rule, FieldCache, FieldFacts, NormalKey};
 use super::serializer::{write_escaped, Error, Writer};
-use super::text::redact_text;
+use super::text::{redact_for_json, redact_text};
 use super::Rules;
 
 /// An array, object, or variant being written.
@@ -75,7 +76,7 @@ impl<'w, 'a> Compound<'w, 'a> {
         }
         self.separator();
         let path = self.writer.path.len();
-        let _ = write!(self.writer.path, "[{}]", self.count);
+        push_index(self.writer.path, self.count);
         self.writer.value(value);
         self.writer.path.truncate(path);
         self.count += 1;
@@ -112,7 +113,7 @@ impl<'w, 'a> Compound<'w, 'a> {
         self.count += 1;
     }
 
-    fn field<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) {
+    fn field<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
         if self.hidden() {
             return;
         }
@@ -120,8 +121,34 @@ impl<'w, 'a> Compound<'w, 'a> {
             self.skipped += 1;
             return;
         }
-        self.key(key);
+        match self.rules.filter(|rules| rules.builtin_only()) {
+            Some(rules) => self.field_name(key, rules),
+            None => self.key(key),
+        }
         self.entry_value(value);
+    }
+
+    /// [`key`](Self::key) for a struct field under the built-in rules only: what they say
+    /// of the name is worked out once, not on every value.
+    fn field_name(&mut self, name: &'static str, rules: &Rules) {
+        let facts = self.writer.fields.facts(name, || {
+            let (shown, escape) = redact_for_json(name, rules);
+            FieldFacts {
+                rule: builtin_rule(&NormalKey::new(name)),
+                clean: matches!(shown, Cow::Borrowed(_)),
+                escape: escape.unwrap_or_else(|| needs_escape(name)),
+            }
+        });
+        if !facts.clean {
+            return self.key(name);
+        }
+        self.separator();
+        self.key_path = self.writer.path.len();
+        self.writer.path.push('.');
+        self.writer.path.push_str(name);
+        self.pending = facts.rule.map(str::to_owned);
+        self.writer.plain_str_escaped(name, Some(facts.escape));
+        self.writer.out.push(b':');
     }
 
     pub(super) fn finish(self) {
@@ -151,6 +178,27 @@ impl<'w, 'a> Compound<'w, 'a> {
         }
         self.writer.out.extend_from_slice(self.close);
     }
+}
+
+/// Appends `[index]` to a JSON path without the formatting machinery: it runs for every
+/// element of every captured array.
+fn push_index(path: &mut String, index: usize) {
+    let mut digits = [0u8; 20];
+    let mut start = digits.len();
+    let mut rest = index;
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    path.push('[');
+    for &digit in &digits[start..] {
+        path.push(char::from(digit));
+    }
+    path.push(']');
 }
 
 /// The sequence-like serde compounds: each element is written the same way.
@@ -262,6 +310,7 @@ fn key_text<T: Serialize + ?Sized>(writer: &Writer<'_>, key: &T) -> String {
                 notes: &mut notes,
                 attribute: writer.attribute,
                 depth: 0,
+                fields: FieldCache::default(),
             };
             inner.value(key);
             String::from_utf8_lossy(&out).into_owned()
@@ -371,5 +420,19 @@ impl ser::Serializer for KeyText {
         _: usize,
     ) -> Result<Self::SerializeStructVariant, Error> {
         Err(Error::compound())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_index;
+
+    #[test]
+    fn indexes_are_written_in_decimal() {
+        for index in [0, 7, 10, 99, 12_345, usize::MAX] {
+            let mut path = String::from("x");
+            push_index(&mut path, index);
+            assert_eq!(path, format!("x[{index}]"));
+        }
     }
 }

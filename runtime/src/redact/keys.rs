@@ -125,6 +125,57 @@ pub(crate) fn builtin_rule(key: &NormalKey) -> Option<&'static str> {
     None
 }
 
+/// What the built-in rules say of a struct field name: the rule hiding its value, and
+/// whether the name itself is free of secrets; and whether it needs JSON escapes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct FieldFacts {
+    pub(crate) rule: Option<&'static str>,
+    pub(crate) clean: bool,
+    /// Whether the name needs JSON escapes.
+    pub(crate) escape: bool,
+}
+
+/// The [`FieldFacts`] of the field names met while writing one value: a struct's field
+/// names come back with every element of a list, and a `'static` name's text never
+/// changes, so its facts are worked out once per capture.
+#[derive(Default)]
+pub(crate) struct FieldCache {
+    /// (address, length, facts) of the names seen, searched in order.
+    names: [(usize, usize, FieldFacts); FieldCache::NAMES],
+    len: usize,
+    /// When all entries are taken, the one a new name replaces.
+    next: usize,
+}
+
+impl FieldCache {
+    const NAMES: usize = 16;
+
+    pub(crate) fn facts(
+        &mut self,
+        name: &'static str,
+        compute: impl FnOnce() -> FieldFacts,
+    ) -> FieldFacts {
+        let address = name.as_ptr() as usize;
+        let key = (address, name.len());
+        if let Some(entry) = self.names[..self.len]
+            .iter()
+            .find(|entry| (entry.0, entry.1) == key)
+        {
+            return entry.2;
+        }
+        let facts = compute();
+        let slot = if self.len < Self::NAMES {
+            self.len += 1;
+            self.len - 1
+        } else {
+            self.next = (self.next + 1) % Self::NAMES;
+            self.next
+        };
+        self.names[slot] = (address, name.len(), facts);
+        facts
+    }
+}
+
 /// Whether a normalised key contains a custom pattern (itself normalised).
 pub(crate) fn contains(key: &NormalKey, pattern: &[u8]) -> bool {
     !pattern.is_empty()
@@ -162,6 +213,43 @@ mod tests {
         assert_eq!(rule("accessToken"), Some("token"));
         assert_eq!(rule("Authorization"), Some("auth"));
         assert_eq!(rule("oauth2"), Some("auth"));
+    }
+
+    #[test]
+    fn field_facts_are_computed_once_per_name() {
+        let mut cache = FieldCache::default();
+        let computed = std::cell::Cell::new(0);
+        let facts = || {
+            computed.set(computed.get() + 1);
+            FieldFacts {
+                rule: builtin_rule(&NormalKey::new("password")),
+                clean: true,
+                escape: false,
+            }
+        };
+        let first = cache.facts("password", facts);
+        assert_eq!(first.rule, Some("password"));
+        assert_eq!(cache.facts("password", facts), first);
+        assert_eq!(computed.get(), 1);
+        let other = cache.facts("model", FieldFacts::default);
+        assert_eq!(other, FieldFacts::default());
+        // Another name with the same text elsewhere in memory is its own entry.
+        let leaked: &'static str = Box::leak(String::from("model").into_boxed_str());
+        let clean = FieldFacts {
+            rule: None,
+            clean: true,
+            escape: false,
+        };
+        assert_eq!(cache.facts(leaked, || clean), clean);
+        // Past its capacity it keeps working, forgetting older names.
+        for index in 0..40 {
+            let name: &'static str = Box::leak(format!("field{index}").into_boxed_str());
+            assert_eq!(cache.facts(name, || clean), clean);
+            assert_eq!(
+                cache.facts(name, || unreachable!("{name} is cached")),
+                clean
+            );
+        }
     }
 
     #[test]

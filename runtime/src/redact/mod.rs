@@ -29,6 +29,7 @@
 //! redact::configure(Redaction::default());
 //! ```
 
+mod blocks;
 mod card;
 mod compound;
 mod detect;
@@ -40,7 +41,7 @@ mod text;
 use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock};
 
-pub(crate) use serializer::{floor_char_boundary, Notes, Writer};
+pub(crate) use serializer::{floor_char_boundary, FieldCache, Notes, Writer};
 pub use text::redact_str;
 
 /// How a hidden value is shown.
@@ -188,6 +189,15 @@ impl Redaction {
 
     pub(crate) fn is_enabled(&self) -> bool {
         self.enabled
+    }
+
+    /// Whether only the built-in rules apply (no custom pattern, literal or callback), so
+    /// what they say of a field name holds for every value.
+    pub(crate) fn builtin_only(&self) -> bool {
+        self.key_patterns.is_empty()
+            && self.value_prefixes.is_empty()
+            && self.literals.is_empty()
+            && self.callback.is_none()
     }
 
     /// The rule a key matches, built-in or custom.

@@ -14,9 +14,11 @@ use std::fmt::Write as _;
 use serde::ser::{self, Serialize, Serializer as _};
 use serde_json::ser::{CompactFormatter, Formatter};
 
+use super::blocks::needs_escape;
 use super::compound::Compound;
+pub(crate) use super::keys::FieldCache;
 pub(crate) use super::notes::{Error, Notes};
-use super::text::redact_text;
+use super::text::{redact_for_json, redact_text};
 use super::{Mode, Rules};
 
 /// Bytes kept free at a cut for the marker saying how much was cut.
@@ -36,6 +38,8 @@ pub(crate) struct Writer<'a> {
     pub(crate) notes: &'a mut Notes,
     pub(crate) attribute: &'static str,
     pub(crate) depth: usize,
+    /// What the rules say of the struct field names met so far.
+    pub(crate) fields: FieldCache,
 }
 
 impl<'a> Writer<'a> {
@@ -70,10 +74,15 @@ impl<'a> Writer<'a> {
 
     /// Writes a string, already free of secrets, cut to the limit.
     pub(crate) fn plain_str(&mut self, text: &str) {
+        self.plain_str_escaped(text, None);
+    }
+
+    /// [`plain_str`](Self::plain_str) when whether `text` needs JSON escapes may be known.
+    pub(super) fn plain_str_escaped(&mut self, text: &str, needs_escape: Option<bool>) {
         let mark = self.out.len();
         let room = self.limit.saturating_sub(mark);
         if text.len() + 2 <= room {
-            write_escaped(self.out, text);
+            write_escaped_known(self.out, text, needs_escape);
             if self.out.len() <= self.limit {
                 return;
             }
@@ -103,15 +112,15 @@ impl<'a> Writer<'a> {
     pub(crate) fn text(&mut self, text: &str, unseen: usize) {
         let room = self.limit.saturating_sub(self.out.len());
         let window = floor_char_boundary(text, room.saturating_add(SCAN_SLACK).min(text.len()));
-        let redacted = match self.rules {
-            Some(rules) => redact_text(&text[..window], rules),
-            None => std::borrow::Cow::Borrowed(&text[..window]),
+        let (redacted, needs_escape) = match self.rules {
+            Some(rules) => redact_for_json(&text[..window], rules),
+            None => (std::borrow::Cow::Borrowed(&text[..window]), None),
         };
         if matches!(redacted, std::borrow::Cow::Owned(_)) {
             self.notes.redacted(self.path);
         }
         if window == text.len() && unseen == 0 {
-            self.plain_str(&redacted);
+            self.plain_str_escaped(&redacted, needs_escape);
         } else {
             // Cut past the scanned window: the marker counts the bytes never scanned too.
             self.cut();
@@ -181,15 +190,30 @@ fn secret_text<T: Serialize + ?Sized>(value: &T) -> String {
         notes: &mut notes,
         attribute: "",
         depth: 0,
+        fields: FieldCache::default(),
     };
     writer.value(value);
     let text = String::from_utf8_lossy(&out).into_owned();
     serde_json::from_str::<String>(&text).unwrap_or(text)
 }
 
+/// Writes `text` as a JSON string, exactly as serde_json does; text that needs no escapes
+/// (most prose) is copied as it is.
 pub(super) fn write_escaped(out: &mut Vec<u8>, text: &str) {
-    // Writing to a `Vec` cannot fail.
-    let _ = serde_json::Serializer::new(&mut *out).serialize_str(text);
+    write_escaped_known(out, text, None);
+}
+
+/// [`write_escaped`] when whether `text` needs escapes may be known already.
+fn write_escaped_known(out: &mut Vec<u8>, text: &str, needs: Option<bool>) {
+    if needs.unwrap_or_else(|| needs_escape(text)) {
+        // Writing to a `Vec` cannot fail.
+        let _ = serde_json::Serializer::new(&mut *out).serialize_str(text);
+    } else {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    }
 }
 
 /// The largest char boundary of `text` at or below `at`.

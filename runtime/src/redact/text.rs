@@ -29,16 +29,22 @@ pub fn redact_str(text: &str) -> Cow<'_, str> {
 
 /// Hides the secrets in `text` under `rules`; borrowed when nothing was found.
 pub(crate) fn redact_text<'t>(text: &'t str, rules: &Rules) -> Cow<'t, str> {
+    redact_for_json(text, rules).0
+}
+
+/// [`redact_text`], also telling whether the text it returns needs JSON escapes when the
+/// scan learned it on the way (`None`: not known).
+pub(crate) fn redact_for_json<'t>(text: &'t str, rules: &Rules) -> (Cow<'t, str>, Option<bool>) {
     if !rules.is_enabled() {
-        return Cow::Borrowed(text);
+        return (Cow::Borrowed(text), None);
     }
     if let Some(callback) = &rules.callback {
         if let Some(rule) = callback(text) {
-            return Cow::Owned(rules.marker(&rule, text));
+            return (Cow::Owned(rules.marker(&rule, text)), None);
         }
     }
     let mut hits: Vec<Hit<'_>> = Vec::new();
-    detect::scan(text, rules, &mut hits);
+    let escape = detect::scan(text, rules, &mut hits);
     for literal in &rules.literals {
         for (start, found) in text.match_indices(literal.as_str()) {
             hits.push(Hit {
@@ -49,7 +55,7 @@ pub(crate) fn redact_text<'t>(text: &'t str, rules: &Rules) -> Cow<'t, str> {
         }
     }
     if hits.is_empty() {
-        return Cow::Borrowed(text);
+        return (Cow::Borrowed(text), escape);
     }
     if !rules.literals.is_empty() {
         merge(&mut hits);
@@ -62,7 +68,7 @@ pub(crate) fn redact_text<'t>(text: &'t str, rules: &Rules) -> Cow<'t, str> {
         copied = hit.end;
     }
     out.push_str(&text[copied..]);
-    Cow::Owned(out)
+    (Cow::Owned(out), None)
 }
 
 /// Sorts hits and joins those that overlap.
