@@ -1,9 +1,12 @@
 //! Classifying text 64 bytes at a time, so that the secret scan skips ordinary prose without
 //! a branch per byte, and learns on the way whether the text needs JSON escapes.
 //!
-//! Each byte is mapped to a few flag bits with arithmetic only (no table, no branch), which
-//! the compiler turns into vector instructions on any target; the flags of a block are then
-//! packed into one `u64` bit mask per flag, bit `i` standing for byte `i` of the block.
+//! A block is classified 16 bytes at a time with `wide`'s portable vector types (SSE2 on
+//! x86-64, NEON on aarch64, plain arrays elsewhere): range and equality compares, then one
+//! "move mask" per class packs a bit per byte into a `u64` mask, bit `i` standing for byte
+//! `i` of the block.
+
+use wide::u8x16;
 
 /// Bytes in one block: one bit each in a `u64` mask.
 pub(crate) const BLOCK: usize = 64;
@@ -35,31 +38,23 @@ pub(crate) static CLASS: [u8; 256] = {
     table
 };
 
-/// Flag of [`flags`]: a token character.
-const TOKEN_FLAG: u8 = 1;
-/// Flag of [`flags`]: a digit or a separator, where the scan has to look closely.
-const EVENT_FLAG: u8 = 2;
-/// Flag of [`flags`]: a byte JSON escapes (`"`, `\`, a control character).
-const ESCAPE_FLAG: u8 = 4;
-
-/// Whether JSON escapes `byte`.
+/// Whether JSON escapes `byte` (`"`, `\`, a control character).
 #[inline(always)]
 fn escaped(byte: u8) -> bool {
     (byte == b'"') | (byte == b'\\') | (byte < 0x20)
 }
 
-/// The flags of one byte, computed without branches (the same classes as [`CLASS`]).
+/// Sixteen copies of `byte`.
 #[inline(always)]
-fn flags(byte: u8) -> u8 {
-    let letter = (byte | 0x20).wrapping_sub(b'a') < 26;
-    let digit = byte.wrapping_sub(b'0') < 10;
-    // `-`, `.`, `/` and the digits are one range: 0x2d..=0x39.
-    let dash_to_nine = byte.wrapping_sub(b'-') < 13;
-    let other = (byte == b'+') | (byte == b'_') | (byte == b'~');
-    let separator = (byte == b':') | (byte == b'=');
-    (u8::from(letter | dash_to_nine | other) * TOKEN_FLAG)
-        | (u8::from(digit | separator) * EVENT_FLAG)
-        | (u8::from(escaped(byte)) * ESCAPE_FLAG)
+fn splat(byte: u8) -> u8x16 {
+    u8x16::new([byte; 16])
+}
+
+/// All ones in the lanes of `bytes` within `low ..= low + count - 1`, zeros elsewhere.
+#[inline(always)]
+fn in_range(bytes: u8x16, low: u8, count: u8) -> u8x16 {
+    let offset = bytes - splat(low);
+    offset.min(splat(count - 1)).cmp_eq(offset)
 }
 
 /// The bit masks of one block: token characters, and digits or separators. (Two words, so
@@ -108,37 +103,23 @@ impl Masks {
 
     #[inline]
     fn of_block(block: &[u8; BLOCK], escape: &mut bool) -> Masks {
-        let mut all = [0u8; BLOCK];
-        for (flag, &byte) in all.iter_mut().zip(block) {
-            *flag = flags(byte);
+        let mut masks = Masks::default();
+        let mut escapes = splat(0);
+        for (index, chunk) in block.chunks_exact(16).enumerate() {
+            let bytes = u8x16::new(chunk.try_into().unwrap_or([0; 16]));
+            let is = |byte: u8| bytes.cmp_eq(splat(byte));
+            let letters = in_range(bytes | splat(0x20), b'a', 26);
+            // `-`, `.`, `/` and the digits are one range: 0x2d..=0x39.
+            let tokens = letters | in_range(bytes, b'-', 13) | is(b'+') | is(b'_') | is(b'~');
+            let events = in_range(bytes, b'0', 10) | is(b':') | is(b'=');
+            escapes = escapes | is(b'"') | is(b'\\') | in_range(bytes, 0, 0x20);
+            let shift = 16 * index;
+            masks.token |= u64::from(tokens.move_mask() as u16) << shift;
+            masks.event |= u64::from(events.move_mask() as u16) << shift;
         }
-        let any = all.iter().fold(0, |any, &flag| any | flag);
-        *escape |= any & ESCAPE_FLAG != 0;
-        Masks {
-            token: pack(&all, 0),
-            // Most blocks of prose have no digit and no separator: nothing to pack.
-            event: if any & EVENT_FLAG != 0 {
-                pack(&all, 1)
-            } else {
-                0
-            },
-        }
+        *escape |= escapes.any();
+        masks
     }
-}
-
-/// Gathers bit `bit` of each of the 64 flag bytes into a mask.
-#[inline(always)]
-fn pack(all: &[u8; BLOCK], bit: u32) -> u64 {
-    // Multiplying eight 0/1 bytes by this constant moves byte `k` to bit `56 + k`.
-    const GATHER: u64 = 0x0102_0408_1020_4080;
-    let mut mask = 0u64;
-    for (index, word) in all.chunks_exact(8).enumerate() {
-        let mut eight = [0u8; 8];
-        eight.copy_from_slice(word);
-        let ones = (u64::from_le_bytes(eight) >> bit) & 0x0101_0101_0101_0101;
-        mask |= (ones.wrapping_mul(GATHER) >> 56) << (8 * index);
-    }
-    mask
 }
 
 /// Whether JSON needs escapes for `text`: a `"`, a `\` or a control character. Checked 16
