@@ -1,7 +1,14 @@
 //! Capture plus redaction of a 10 KB chat request, against `serde_json::to_string` of the
 //! same value, in the same run: `cargo bench -p agentrace --bench capture`.
+//!
+//! After criterion's two measurements (one after the other), the bench also times the two
+//! in alternating rounds of 20 calls and prints the medians and their ratio: on a shared
+//! machine whose speed drifts over seconds, that ratio moves far less than the ratio of two
+//! criterion medians taken ten seconds apart.
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use std::time::Instant;
+
+use criterion::{black_box, criterion_group, Criterion};
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -88,5 +95,46 @@ fn capture(c: &mut Criterion) {
     group.finish();
 }
 
+/// Alternating rounds of 20 calls each; prints the median time per call of each and the
+/// ratio of the medians.
+fn interleaved() {
+    let request = chat_request();
+    let mut redacted = Vec::new();
+    let mut plain = Vec::new();
+    let per_call = |run: &dyn Fn()| {
+        let start = Instant::now();
+        for _ in 0..20 {
+            run();
+        }
+        start.elapsed().as_nanos() as f64 / 20.0
+    };
+    for _ in 0..400 {
+        redacted.push(per_call(&|| {
+            black_box(agentrace::redact::to_json(black_box(&request)));
+        }));
+        plain.push(per_call(&|| {
+            black_box(serde_json::to_string(black_box(&request)).unwrap());
+        }));
+    }
+    let median = |times: &mut Vec<f64>| {
+        times.sort_by(f64::total_cmp);
+        times[times.len() / 2]
+    };
+    let (redacted, plain) = (median(&mut redacted), median(&mut plain));
+    println!(
+        "capture/interleaved: capture_redacted_10kb {:.2} us, serde_json_to_string_10kb {:.2} us, ratio {:.2}",
+        redacted / 1000.0,
+        plain / 1000.0,
+        redacted / plain
+    );
+}
+
 criterion_group!(benches, capture);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    if !std::env::args().any(|argument| argument == "--list" || argument == "--test") {
+        interleaved();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}
