@@ -101,6 +101,7 @@ impl Masks {
         }
     }
 
+    /// Classifies one whole block, 16 bytes at a time.
     #[inline]
     fn of_block(block: &[u8; BLOCK], escape: &mut bool) -> Masks {
         let mut masks = Masks::default();

@@ -1,9 +1,11 @@
 //! Value detectors: finds secrets inside free text (string values, `Debug` text, error
 //! messages) in one pass over its bytes, without regular expressions.
 //!
-//! The pass splits the text into runs of token characters (`A-Z a-z 0-9 _ - + / . ~`).
-//! Secrets are long runs, so runs shorter than 8 bytes cost nothing more; a long run is
-//! checked against the known formats by its first bytes: provider API keys (`sk-`, `sk_`,
+//! The pass splits the text into runs of token characters (`A-Z a-z 0-9 _ - + / . ~`),
+//! reading bit masks of 64 bytes at a time ([`blocks`](super::blocks)) rather than each byte.
+//! Secrets are long runs, so runs shorter than 8 bytes cost nothing more, and so do long
+//! runs whose first byte opens no known format; a long run is checked against the known
+//! formats by its first bytes: provider API keys (`sk-`, `sk_`,
 //! `rk_`, `AIza`, `hf_`, `xox?-`, `glpat-`, `gsk_`), AWS access key ids (`AKIA`/`ASIA` + 16),
 //! GitHub tokens (`ghp_`, `gho_`, `ghu_`, `ghs_`, `ghr_`, `github_pat_`), JWTs (three
 //! base64url parts, the first two starting `eyJ`), PEM private key blocks, and a token after
