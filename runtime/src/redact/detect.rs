@@ -42,28 +42,11 @@ pub(crate) fn scan<'r>(text: &str, rules: &'r Rules, hits: &mut Vec<Hit<'r>>) ->
         if index >= length {
             break;
         }
-        let class = CLASS[bytes[index] as usize];
-        if class & SEPARATOR != 0 {
-            index = key_value(text, index, rules, hits).unwrap_or(index + 1);
-            continue;
-        }
-        let start = index;
-        if class & DIGIT != 0 {
-            if let Some(end) = card_at(bytes, index) {
-                hits.push(Hit {
-                    start,
-                    end,
-                    rule: "credit_card",
-                });
-                index = end;
-                continue;
-            }
-        }
-        index = candidates.run_end(start);
-        candidates.passed_run(start, index);
-        if index - start >= MIN_SECRET {
-            index = index.max(token_run(text, start, index, rules, hits));
-        }
+        index = examine(text, index, rules, hits, |start| {
+            let end = candidates.run_end(start);
+            candidates.passed_run(start, end);
+            end
+        });
     }
     if hits.len() > first + 1 {
         hits[first..].sort_by_key(|hit| hit.start);
@@ -79,6 +62,38 @@ pub(crate) fn scan<'r>(text: &str, rules: &'r Rules, hits: &mut Vec<Hit<'r>>) ->
         hits.truncate(kept + 1);
     }
     candidates.escape()
+}
+
+/// Looks closely at a candidate at `start`: a separator (`key=value`), a card number, or a
+/// run of token characters ending where `run_end` says; returns where scanning resumes.
+fn examine<'r>(
+    text: &str,
+    start: usize,
+    rules: &'r Rules,
+    hits: &mut Vec<Hit<'r>>,
+    run_end: impl FnOnce(usize) -> usize,
+) -> usize {
+    let bytes = text.as_bytes();
+    let class = CLASS[bytes[start] as usize];
+    if class & SEPARATOR != 0 {
+        return key_value(text, start, rules, hits).unwrap_or(start + 1);
+    }
+    if class & DIGIT != 0 {
+        if let Some(end) = card_at(bytes, start) {
+            hits.push(Hit {
+                start,
+                end,
+                rule: "credit_card",
+            });
+            return end;
+        }
+    }
+    let end = run_end(start);
+    if end - start >= MIN_SECRET {
+        end.max(token_run(text, start, end, rules, hits))
+    } else {
+        end
+    }
 }
 
 /// Finds, a block at a time, the places where a secret may start: a separator, a run of
@@ -520,40 +535,24 @@ mod tests {
     use super::super::blocks::needs_escape;
     use super::*;
 
-    /// The scan byte by byte, as it was before the block classifier: the reference the
-    /// block scan must agree with.
+    /// The scan byte by byte, as it was before the block classifier: every run of token
+    /// characters and every separator is examined. The block scan must find the same.
     fn scan_byte_by_byte<'r>(text: &str, rules: &'r Rules) -> Vec<Hit<'r>> {
         let bytes = text.as_bytes();
         let mut hits = Vec::new();
         let mut index = 0;
         while index < bytes.len() {
-            let class = CLASS[bytes[index] as usize];
-            if class == 0 {
+            if CLASS[bytes[index] as usize] == 0 {
                 index += 1;
                 continue;
             }
-            if class & SEPARATOR != 0 {
-                index = key_value(text, index, rules, &mut hits).unwrap_or(index + 1);
-                continue;
-            }
-            let start = index;
-            if class & DIGIT != 0 {
-                if let Some(end) = card_at(bytes, index) {
-                    hits.push(Hit {
-                        start,
-                        end,
-                        rule: "credit_card",
-                    });
-                    index = end;
-                    continue;
+            index = examine(text, index, rules, &mut hits, |start| {
+                let mut end = start;
+                while end < bytes.len() && CLASS[bytes[end] as usize] & TOKEN != 0 {
+                    end += 1;
                 }
-            }
-            while index < bytes.len() && CLASS[bytes[index] as usize] & TOKEN != 0 {
-                index += 1;
-            }
-            if index - start >= MIN_SECRET {
-                index = index.max(token_run(text, start, index, rules, &mut hits));
-            }
+                end
+            });
         }
         hits.sort_by_key(|hit| hit.start);
         let mut merged: Vec<Hit<'r>> = Vec::new();
