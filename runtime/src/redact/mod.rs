@@ -41,7 +41,8 @@ mod text;
 use std::fmt;
 use std::sync::{Arc, OnceLock, RwLock};
 
-pub(crate) use serializer::{floor_char_boundary, FieldCache, Notes, Writer};
+pub(crate) use keys::FieldCache;
+pub(crate) use serializer::{floor_char_boundary, Notes, Writer};
 pub use text::redact_str;
 
 /// How a hidden value is shown.

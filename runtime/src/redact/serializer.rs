@@ -16,7 +16,7 @@ use serde_json::ser::{CompactFormatter, Formatter};
 
 use super::blocks::needs_escape;
 use super::compound::Compound;
-pub(crate) use super::keys::FieldCache;
+use super::keys::FieldCache;
 pub(crate) use super::notes::{Error, Notes};
 use super::text::{redact_for_json, redact_text};
 use super::{Mode, Rules};
