@@ -185,6 +185,7 @@ impl<'t> Candidates<'t> {
         true
     }
 
+    /// Classifies the block starting at `base`.
     fn load(&mut self, base: usize) {
         self.base = base;
         self.masks = Masks::at(self.bytes, base, &mut self.escape);
@@ -196,8 +197,9 @@ impl<'t> Candidates<'t> {
     /// The first event or long-run bit from the current block on, moving through blocks.
     fn first_mark(&mut self) -> Option<usize> {
         loop {
-            // Bit `i` of `long`: bytes `i - 7 ..= i` are all token characters (the block
-            // before supplies the bits under 0), found by doubling: 2, 4, then 8 in a row.
+            // Bit `i` of `eights` (above the 64 bits of the block before, which supply the
+            // bits under 0): bytes `i - 7 ..= i` are all token characters, found by
+            // doubling: 2, 4, then 8 in a row.
             let token = (u128::from(self.masks.token) << 64) | u128::from(self.previous);
             let pairs = token & (token << 1);
             let fours = pairs & (pairs << 2);
