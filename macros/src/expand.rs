@@ -176,8 +176,12 @@ impl Generator {
     }
 
     /// The subject named at compile time: a `name` (or `target`) option, or a literal model.
+    /// None when a model is given as an expression: the subject is then known at run time.
     fn static_subject(&self) -> Option<String> {
         let options = &self.options;
+        if matches!(&options.model, Some(model) if !matches!(model, Expr::Lit(_))) {
+            return None;
+        }
         if let Some(target) = &options.target {
             return Some(target.value());
         }
@@ -199,11 +203,11 @@ impl Generator {
         let krate = self.krate();
         let options = &self.options;
         let mut fill = Vec::new();
-        if self.inputs.has_receiver {
-            fill.push(quote! {
-                __agentrace_rec.method_of(#krate::__private::type_name_of::<Self>());
-            });
-        }
+        let self_type = if self.inputs.has_receiver {
+            quote!(::core::option::Option::Some(#krate::__private::type_name_of::<Self>()))
+        } else {
+            quote!(::core::option::Option::None)
+        };
         if let Some(model) = options
             .model
             .as_ref()
@@ -261,6 +265,7 @@ impl Generator {
         quote! {
             let __agentrace_span = #krate::__private::start(
                 &__AGENTRACE_META,
+                #self_type,
                 #[allow(unused_variables)]
                 |__agentrace_rec: &mut #krate::__private::Recorder<'_>| {
                     #[allow(unused_imports)]
@@ -289,20 +294,18 @@ impl Generator {
                 #consume
             };
         }
-        // A plain value: with no span, return the body's value directly, so that the
-        // disabled path builds nothing on the stack to hand to `finish`.
+        // A plain value: with no span, the body runs right here; with one, out of line in
+        // `run_in_span`, so that the disabled path is the switch's check and the body.
+        let handler = self.handler();
         quote! {
             #[allow(unused_mut)]
             let mut __agentrace_body = move || { #fake #body };
-            if __agentrace_span.is_none() {
-                return __agentrace_body();
+            match __agentrace_span {
+                ::core::option::Option::None => __agentrace_body(),
+                ::core::option::Option::Some(__agentrace_span) => {
+                    #krate::__private::run_in_span(__agentrace_span, __agentrace_body, #handler)
+                }
             }
-            #[allow(clippy::let_unit_value, clippy::let_with_type_underscore)]
-            let __agentrace_ret #annotation = {
-                let __agentrace_current = #krate::__private::attach(&__agentrace_span);
-                __agentrace_body()
-            };
-            #consume
         }
     }
 
@@ -313,6 +316,18 @@ impl Generator {
         let body = &self.item.body;
         let annotation = self.annotation();
         let consume = self.consume();
+        if self.shape.follow == Follow::Value {
+            // With no span the body is awaited as it is; with one, inside a future that
+            // keeps the span current and ends it with the output.
+            let handler = self.handler();
+            return quote! {
+                #krate::__private::traced_future(
+                    __agentrace_span,
+                    async move { #fake #body },
+                    #handler,
+                ).await
+            };
+        }
         quote! {
             #[allow(clippy::let_unit_value, clippy::let_with_type_underscore)]
             let __agentrace_ret #annotation =

@@ -3,7 +3,7 @@
 
 pub use crate::future::{in_span, traced_future, InSpan, TracedFuture};
 pub use crate::kind::{OperationKind, SpanMeta};
-pub use crate::span::{attach, finish, start, Outcome, Recorder, SpanGuard};
+pub use crate::span::{attach, finish, run_in_span, start, Outcome, Recorder, SpanGuard};
 pub use crate::stream::{traced_iter, traced_stream, TracedIter, TracedStream};
 pub use opentelemetry::Value;
 

@@ -83,14 +83,33 @@ where
     #[inline]
     fn poll(self: Pin<&mut Self>, task: &mut TaskContext<'_>) -> Poll<F::Output> {
         let this = self.project();
-        let Some(span) = this.span.as_ref() else {
+        if this.span.is_none() {
             return this.inner.poll(task);
-        };
-        let inner = this.inner;
-        let output = ready!(span.step(|| inner.poll(task)));
-        if let (Some(span), Some(handler)) = (this.span.take(), this.handler.take()) {
-            span.finish_with(|outcome| handler(outcome, &output));
         }
-        Poll::Ready(output)
+        poll_in_span(this.inner, this.span, this.handler, task)
     }
+}
+
+/// A poll of a [`TracedFuture`] with a span. Never inlined: a traced `async fn` polled with
+/// tracing off then compiles to the check and the body's own poll, small enough to be
+/// inlined where the plain `async fn` would be.
+#[inline(never)]
+fn poll_in_span<F, H>(
+    inner: Pin<&mut F>,
+    span: &mut Option<SpanGuard>,
+    handler: &mut Option<H>,
+    task: &mut TaskContext<'_>,
+) -> Poll<F::Output>
+where
+    F: Future,
+    H: FnOnce(&mut Outcome, &F::Output),
+{
+    let Some(guard) = span.as_ref() else {
+        return inner.poll(task);
+    };
+    let output = ready!(guard.step(|| inner.poll(task)));
+    if let (Some(span), Some(handler)) = (span.take(), handler.take()) {
+        span.finish_with(|outcome| handler(outcome, &output));
+    }
+    Poll::Ready(output)
 }

@@ -19,23 +19,38 @@ use crate::{activation, pipeline, semconv, settings};
 const START_ATTRIBUTES: usize = 10;
 
 /// Starts the span of a traced call, or returns `None` at the cost of one atomic load when
-/// tracing is off. `fill` runs only when the span records.
+/// tracing is off. `self_type` is `Self` for a method; `fill` runs only when the span
+/// records.
 #[inline(always)]
-pub fn start(meta: &'static SpanMeta, fill: impl FnOnce(&mut Recorder<'_>)) -> Option<SpanGuard> {
+pub fn start(
+    meta: &'static SpanMeta,
+    self_type: Option<&'static str>,
+    fill: impl FnOnce(&mut Recorder<'_>),
+) -> Option<SpanGuard> {
     if !activation::is_active() {
         return None;
     }
-    start_active(meta, fill)
+    start_active(meta, self_type, fill)
 }
 
+/// The part of [`start`] that runs when tracing is on. Never inlined: the traced function
+/// keeps only the check of the switch, so that it stays small enough to be inlined where
+/// the plain function would be.
+#[inline(never)]
 fn start_active(
     meta: &'static SpanMeta,
+    self_type: Option<&'static str>,
     fill: impl FnOnce(&mut Recorder<'_>),
 ) -> Option<SpanGuard> {
     let parent = Context::current();
     let tracer = pipeline::tracer_for(&parent)?;
-    let mut builder = SpanBuilder::from_name(meta.name).with_kind(meta.kind.span_kind());
-    builder.attributes = Some(Vec::with_capacity(START_ATTRIBUTES));
+    // What is known before the call goes to the builder, as the raw SDK is given it: one
+    // vector, seen by the sampler, instead of one `set_attribute` each.
+    let mut attributes = Vec::with_capacity(START_ATTRIBUTES);
+    write_static_attributes(meta, self_type, &mut attributes);
+    let mut builder =
+        SpanBuilder::from_name(default_name(meta, self_type)).with_kind(meta.kind.span_kind());
+    builder.attributes = Some(attributes);
     let mut span = tracer.build_with_context(builder, &parent);
     let recording = span.is_recording();
     let mut notes = None;
@@ -43,12 +58,12 @@ fn start_active(
         let mut recorder = Recorder {
             span: &mut span,
             meta,
-            self_type: None,
-            subject_set: false,
-            input: Capture::object(semconv::INPUT_VALUE),
+            self_type,
+            subject_set: meta.subject.is_some(),
+            input: None,
         };
         fill(&mut recorder);
-        recorder.write_static_attributes();
+        recorder.write_filled_attributes();
         notes = recorder.take_notes();
     }
     Some(SpanGuard {
@@ -62,6 +77,51 @@ fn start_active(
             .capture_output
             .unwrap_or_else(settings::capture_content),
     })
+}
+
+/// The attributes known from the function alone (and its `Self` type).
+fn write_static_attributes(
+    meta: &'static SpanMeta,
+    self_type: Option<&'static str>,
+    attributes: &mut Vec<KeyValue>,
+) {
+    let function = match self_type {
+        Some(type_name) => Value::from(format!("{type_name}::{}", meta.function_name)),
+        None => Value::from(meta.function),
+    };
+    attributes.push(KeyValue::new(semconv::CODE_FUNCTION_NAME, function));
+    attributes.push(KeyValue::new(
+        semconv::OPENINFERENCE_SPAN_KIND,
+        meta.kind.openinference_kind(),
+    ));
+    if let Some(operation) = meta.operation {
+        attributes.push(KeyValue::new(semconv::GEN_AI_OPERATION_NAME, operation));
+    }
+    if let Some(provider) = meta.provider {
+        attributes.push(KeyValue::new(semconv::GEN_AI_PROVIDER_NAME, provider));
+    }
+    if let (Some(subject), Some(key)) = (meta.subject, meta.kind.subject_attribute()) {
+        attributes.push(KeyValue::new(key, subject));
+    }
+    if let Some(description) = meta.description {
+        let key = match meta.kind {
+            OperationKind::Tool => semconv::GEN_AI_TOOL_DESCRIPTION,
+            _ => semconv::GEN_AI_AGENT_DESCRIPTION,
+        };
+        attributes.push(KeyValue::new(key, description));
+    }
+}
+
+/// The span's name before `fill` runs: an agent method with no subject named at compile
+/// time is named after its `Self` type.
+#[inline]
+fn default_name(meta: &'static SpanMeta, self_type: Option<&'static str>) -> Cow<'static, str> {
+    match (meta.subject, meta.kind, self_type) {
+        (None, OperationKind::Agent, Some(type_name)) => {
+            Cow::Owned(format!("invoke_agent {}", short_type_name(type_name)))
+        }
+        _ => Cow::Borrowed(meta.name),
+    }
 }
 
 /// Makes the span current on this thread until the returned guard is dropped.
@@ -82,6 +142,23 @@ pub fn finish<T: ?Sized>(
     }
 }
 
+/// Runs a sync function's body with its span current, then ends the span with the outcome
+/// `handler` reads from the return value. Never inlined, like [`start_active`]: the traced
+/// function's own code is the check of the switch and the body.
+#[inline(never)]
+pub fn run_in_span<T>(
+    span: SpanGuard,
+    body: impl FnOnce() -> T,
+    handler: impl FnOnce(&mut Outcome, &T),
+) -> T {
+    let value = {
+        let _current = span.attach();
+        body()
+    };
+    span.finish_with(|outcome| handler(outcome, &value));
+    value
+}
+
 /// Writes what is known when a span starts: the dynamic parts given by the macro options
 /// and the captured arguments.
 pub struct Recorder<'a> {
@@ -89,7 +166,8 @@ pub struct Recorder<'a> {
     meta: &'static SpanMeta,
     self_type: Option<&'static str>,
     subject_set: bool,
-    input: Capture,
+    /// The arguments' JSON object, made by the first one captured.
+    input: Option<Capture>,
 }
 
 impl Recorder<'_> {
@@ -109,31 +187,35 @@ impl Recorder<'_> {
     }
 
     /// `true` when the arguments should be captured into `input.value`.
+    #[inline]
     pub fn capture_input(&self) -> bool {
         self.meta
             .capture_input
             .unwrap_or_else(settings::capture_content)
     }
 
-    /// Records that the function is a method of `type_name`.
-    pub fn method_of(&mut self, type_name: &'static str) {
-        self.self_type = Some(type_name);
+    fn input_capture(&mut self) -> &mut Capture {
+        self.input
+            .get_or_insert_with(|| Capture::object(semconv::INPUT_VALUE))
     }
 
     /// Captures one argument: `write` writes its JSON text (redacted, within the length
     /// limit).
     pub fn input(&mut self, name: &str, write: impl FnOnce(&mut Capture)) {
-        self.input.entry(name, write);
+        self.input_capture().entry(name, write);
     }
 
     /// Adds what another captured attribute of this span redacted or cut (see
     /// `value::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
     pub(crate) fn add_notes(&mut self, notes: Notes) {
-        self.input.add_notes(notes);
+        if !notes.is_empty() {
+            self.input_capture().add_notes(notes);
+        }
     }
 
+    #[inline]
     fn take_notes(&mut self) -> Option<Box<Notes>> {
-        let notes = self.input.take_notes();
+        let notes = self.input.as_mut()?.take_notes();
         (!notes.is_empty()).then(|| Box::new(notes))
     }
 
@@ -158,37 +240,13 @@ impl Recorder<'_> {
         }
     }
 
-    fn write_static_attributes(&mut self) {
-        let meta = self.meta;
-        let function = match self.self_type {
-            Some(type_name) => Value::from(format!("{type_name}::{}", meta.function_name)),
-            None => Value::from(meta.function),
-        };
-        self.span
-            .set_attribute(KeyValue::new(semconv::CODE_FUNCTION_NAME, function));
-        self.span.set_attribute(KeyValue::new(
-            semconv::OPENINFERENCE_SPAN_KIND,
-            meta.kind.openinference_kind(),
-        ));
-        if let Some(operation) = meta.operation {
-            self.span
-                .set_attribute(KeyValue::new(semconv::GEN_AI_OPERATION_NAME, operation));
-        }
-        if let Some(provider) = meta.provider {
-            self.span
-                .set_attribute(KeyValue::new(semconv::GEN_AI_PROVIDER_NAME, provider));
-        }
+    /// What is known once `fill` ran: the default subject when none was found, and the
+    /// captured arguments.
+    fn write_filled_attributes(&mut self) {
         if !self.subject_set {
             self.write_default_subject();
         }
-        if let Some(description) = meta.description {
-            let key = match meta.kind {
-                OperationKind::Tool => semconv::GEN_AI_TOOL_DESCRIPTION,
-                _ => semconv::GEN_AI_AGENT_DESCRIPTION,
-            };
-            self.span.set_attribute(KeyValue::new(key, description));
-        }
-        if let Some(input) = self.input.finish() {
+        if let Some(input) = self.input.as_mut().and_then(Capture::finish) {
             self.span
                 .set_attribute(KeyValue::new(semconv::INPUT_VALUE, input));
             self.span
@@ -196,18 +254,14 @@ impl Recorder<'_> {
         }
     }
 
-    /// The subject known at compile time; without one, an agent method is named after its
-    /// `Self` type, and other agents and tools after their function.
+    /// With no subject named at compile time or found by `fill`, an agent method is named
+    /// after its `Self` type (the span already is, see [`default_name`]), and other agents
+    /// and tools after their function.
     fn write_default_subject(&mut self) {
         let meta = self.meta;
-        let subject = match (meta.subject, meta.kind, self.self_type) {
-            (Some(subject), _, _) => subject,
-            (None, OperationKind::Agent, Some(type_name)) => {
-                let short = short_type_name(type_name);
-                self.span.update_name(format!("invoke_agent {short}"));
-                short
-            }
-            (None, OperationKind::Agent | OperationKind::Tool, _) => meta.function_name,
+        let subject = match (meta.kind, self.self_type) {
+            (OperationKind::Agent, Some(type_name)) => short_type_name(type_name),
+            (OperationKind::Agent | OperationKind::Tool, _) => meta.function_name,
             _ => return,
         };
         if let Some(key) = meta.kind.subject_attribute() {
@@ -238,7 +292,8 @@ pub struct Outcome {
     kind: OperationKind,
     capture_output: bool,
     sequence: bool,
-    output: Capture,
+    /// The output's JSON text, made by the first value captured.
+    output: Option<Capture>,
     error: Option<ErrorInfo>,
     /// Attributes read from the return value by extractors, written when the span ends.
     pub(crate) attributes: Vec<KeyValue>,
@@ -252,11 +307,7 @@ impl Outcome {
             kind,
             capture_output,
             sequence,
-            output: if sequence {
-                Capture::array(semconv::OUTPUT_VALUE, settings::max_stream_output_bytes())
-            } else {
-                Capture::single(semconv::OUTPUT_VALUE)
-            },
+            output: None,
             error: None,
             attributes: Vec::new(),
             fold: None,
@@ -277,17 +328,32 @@ impl Outcome {
     /// limit). For streams and iterators each call adds one item to a JSON array; items past
     /// the limit are counted, and the array ends with `"…[+N items]"`.
     pub fn output(&mut self, write: impl FnOnce(&mut Capture)) {
-        if self.sequence {
-            self.output.item(write);
+        let sequence = self.sequence;
+        let output = self.output_capture();
+        if sequence {
+            output.item(write);
         } else {
-            self.output.set(write);
+            output.set(write);
         }
+    }
+
+    fn output_capture(&mut self) -> &mut Capture {
+        let sequence = self.sequence;
+        self.output.get_or_insert_with(|| {
+            if sequence {
+                Capture::array(semconv::OUTPUT_VALUE, settings::max_stream_output_bytes())
+            } else {
+                Capture::single(semconv::OUTPUT_VALUE)
+            }
+        })
     }
 
     /// Adds what another captured attribute of this span redacted or cut (see
     /// `value::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
     pub(crate) fn add_notes(&mut self, notes: Notes) {
-        self.output.add_notes(notes);
+        if !notes.is_empty() {
+            self.output_capture().add_notes(notes);
+        }
     }
 
     /// Records an error, its message redacted; the first one recorded is kept.
@@ -305,7 +371,11 @@ impl Outcome {
         if !self.capture_output {
             return None;
         }
-        self.output.finish()
+        if self.sequence {
+            // A stream's output is an array even with no items: `[]`.
+            return self.output_capture().finish();
+        }
+        self.output.as_mut()?.finish()
     }
 }
 
@@ -354,12 +424,12 @@ impl SpanGuard {
         if self.recording {
             read(&mut outcome);
         }
-        self.end(outcome, Vec::new());
+        self.end(outcome);
     }
 
     /// Ends the span as failed without a return value: cancelled, or panicked when called
     /// while unwinding.
-    pub(crate) fn end_abandoned(&self, mut outcome: Outcome, extra: Vec<KeyValue>) {
+    pub(crate) fn end_abandoned(&self, mut outcome: Outcome) {
         if std::thread::panicking() {
             outcome.error = Some(ErrorInfo {
                 class: Cow::Borrowed("panic"),
@@ -371,11 +441,11 @@ impl SpanGuard {
                 message: "dropped before completion".to_owned(),
             });
         }
-        self.end(outcome, extra);
+        self.end(outcome);
     }
 
     /// Ends the span once; later calls do nothing.
-    pub(crate) fn end(&self, mut outcome: Outcome, mut attributes: Vec<KeyValue>) {
+    pub(crate) fn end(&self, mut outcome: Outcome) {
         if self.ended.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -384,15 +454,19 @@ impl SpanGuard {
             span.end();
             return;
         }
+        let mut attributes = std::mem::take(&mut outcome.attributes);
         if let Some(output) = outcome.output_text() {
             attributes.push(KeyValue::new(semconv::OUTPUT_VALUE, output));
             attributes.push(KeyValue::new(semconv::OUTPUT_MIME_TYPE, semconv::MIME_JSON));
         }
-        attributes.append(&mut outcome.attributes);
-        let output_notes = outcome.output.take_notes();
-        if self.notes.is_some() || !output_notes.is_empty() {
+        let output_notes = outcome
+            .output
+            .as_mut()
+            .map(Capture::take_notes)
+            .filter(|notes| !notes.is_empty());
+        if self.notes.is_some() || output_notes.is_some() {
             let mut notes = self.notes.as_deref().cloned().unwrap_or_default();
-            notes.merge(output_notes);
+            notes.merge(output_notes.unwrap_or_default());
             notes.write(&mut attributes);
         }
         let status = match outcome.error {
@@ -425,7 +499,7 @@ impl Drop for SpanGuard {
     fn drop(&mut self) {
         if !self.is_ended() {
             let outcome = self.new_outcome(false);
-            self.end_abandoned(outcome, Vec::new());
+            self.end_abandoned(outcome);
         }
     }
 }
@@ -450,7 +524,7 @@ impl Drop for PanicWatch<'_> {
     fn drop(&mut self) {
         if std::thread::panicking() && !self.0.is_ended() {
             let outcome = self.0.new_outcome(false);
-            self.0.end_abandoned(outcome, Vec::new());
+            self.0.end_abandoned(outcome);
         }
     }
 }

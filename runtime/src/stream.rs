@@ -71,8 +71,9 @@ impl ItemsSpan {
     fn complete(mut self) {
         self.outcome.flush_fold();
         let attributes = self.attributes();
-        let outcome = std::mem::replace(&mut self.outcome, self.span.new_outcome(true));
-        self.span.end(outcome, attributes);
+        let mut outcome = std::mem::replace(&mut self.outcome, self.span.new_outcome(true));
+        outcome.attributes.extend(attributes);
+        self.span.end(outcome);
     }
 }
 
@@ -83,8 +84,9 @@ impl Drop for ItemsSpan {
         }
         self.outcome.flush_fold();
         let attributes = self.attributes();
-        let outcome = std::mem::replace(&mut self.outcome, self.span.new_outcome(true));
-        self.span.end_abandoned(outcome, attributes);
+        let mut outcome = std::mem::replace(&mut self.outcome, self.span.new_outcome(true));
+        outcome.attributes.extend(attributes);
+        self.span.end_abandoned(outcome);
     }
 }
 
