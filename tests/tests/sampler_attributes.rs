@@ -14,8 +14,10 @@ use opentelemetry_sdk::trace::{
     SimpleSpanProcessor,
 };
 
-/// What the sampler was asked about: span name and the attributes it was given.
-static SEEN: Mutex<Vec<(String, Vec<(String, String)>)>> = Mutex::new(Vec::new());
+/// One question the sampler was asked: the span's name and the attributes it was given.
+type Asked = (String, Vec<(String, String)>);
+
+static SEEN: Mutex<Vec<Asked>> = Mutex::new(Vec::new());
 
 /// Keeps only model calls: drops every span whose `gen_ai.operation.name` is not `chat`.
 #[derive(Debug, Clone)]
