@@ -9,11 +9,12 @@
 mod common;
 
 use std::hint::black_box;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use common::{answer, discard_provider, poll_once, request_of, ChatRequest, ChatResponse};
 use criterion::measurement::WallTime;
-use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion};
+use criterion::{criterion_group, BenchmarkGroup, Criterion};
 use opentelemetry::context::FutureExt as _;
 use opentelemetry::trace::{SpanKind, Status, TraceContextExt, Tracer as _, TracerProvider as _};
 use opentelemetry::{Context, KeyValue};
@@ -330,16 +331,39 @@ fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
     group.sample_size(40);
 }
 
+/// What every contender shares, made once for the criterion run and the interleaved one.
+struct Setup {
+    provider: SdkTracerProvider,
+    tracer: SdkTracer,
+    request: ChatRequest,
+}
+
+fn setup() -> &'static Setup {
+    static SETUP: OnceLock<Setup> = OnceLock::new();
+    SETUP.get_or_init(|| {
+        let (provider, _exporter) = discard_provider();
+        agentrace::install(&provider).expect("first install in this process");
+        agentrace::set_enabled(false);
+        let tracer = provider.tracer("bench-sdk");
+        let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench-tracing"));
+        tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+            .expect("first subscriber in this process");
+        fastrace::set_reporter(DiscardReporter, fastrace::collector::Config::default());
+        Setup {
+            provider,
+            tracer,
+            request: request_of(2048),
+        }
+    })
+}
+
 fn benches(c: &mut Criterion) {
-    let (provider, _exporter) = discard_provider();
-    agentrace::install(&provider).expect("first install in this process");
-    agentrace::set_enabled(false);
-    let tracer = provider.tracer("bench-sdk");
-    let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench-tracing"));
-    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
-        .expect("first subscriber in this process");
-    fastrace::set_reporter(DiscardReporter, fastrace::collector::Config::default());
-    let request = request_of(2048);
+    let Setup {
+        provider,
+        tracer,
+        request,
+    } = setup();
+    let (provider, tracer) = (provider.clone(), tracer.clone());
     eprintln!(
         "request JSON: {} bytes",
         serde_json::to_string(&request).expect("serializes").len()
@@ -441,7 +465,6 @@ fn benches(c: &mut Criterion) {
     settle(&provider);
 
     fastrace::flush();
-    let _ = provider.shutdown();
 }
 
 /// Prints the attributes agentrace records for both shapes, content off and on, so the
@@ -461,5 +484,113 @@ fn show_attributes(request: &ChatRequest) {
     agentrace::set_capture_content(false);
 }
 
+// ---- interleaved: the contenders alternate, batch by batch -------------------------------
+
+/// Nanoseconds per evaluation of `$call`, over `$n` evaluations in place (a macro, so that
+/// the call is inlined as in the criterion benches).
+macro_rules! per_call {
+    ($n:expr, $call:expr) => {{
+        let started = Instant::now();
+        for _ in 0..$n {
+            let _ = black_box($call);
+        }
+        started.elapsed().as_nanos() as f64 / $n as f64
+    }};
+}
+
+/// The median of some timings.
+fn median(mut times: Vec<f64>) -> f64 {
+    times.sort_by(f64::total_cmp);
+    times[times.len() / 2]
+}
+
+/// One shape's interleaved timings: disabled against plain in batches of 1,000 calls, then
+/// content off against the raw SDK and tracing + tracing-opentelemetry in batches of 50,
+/// the order turning every round. criterion measures one contender after the other, seconds
+/// apart, while this machine's speed and the batch queue's state (full: spans dropped; not
+/// full: queued, the export thread woken) drift; alternating small batches gives every
+/// contender the same conditions.
+macro_rules! interleaved_shape {
+    ($shape:expr, $provider:expr, plain: $plain:expr, agentrace: $agentrace:expr,
+     sdk: $sdk:expr, tracing: $tracing:expr) => {{
+        let (mut plain, mut disabled) = (Vec::new(), Vec::new());
+        agentrace::set_enabled(false);
+        for _ in 0..200 {
+            plain.push(per_call!(1_000, $plain));
+            disabled.push(per_call!(1_000, $agentrace));
+        }
+        let (mut agentrace, mut sdk, mut tracing) = (Vec::new(), Vec::new(), Vec::new());
+        agentrace::set_enabled(true);
+        agentrace::set_capture_content(false);
+        for round in 0..600 {
+            for turn in 0..3 {
+                match (round + turn) % 3 {
+                    0 => agentrace.push(per_call!(50, $agentrace)),
+                    1 => sdk.push(per_call!(50, $sdk)),
+                    _ => tracing.push(per_call!(50, $tracing)),
+                }
+            }
+        }
+        agentrace::set_enabled(false);
+        settle($provider);
+        let (plain, disabled) = (median(plain), median(disabled));
+        let (agentrace, sdk, tracing) = (median(agentrace), median(sdk), median(tracing));
+        println!(
+            "overhead/interleaved {:<13} plain {plain:7.2} ns  disabled {disabled:7.2} ns  \
+             ratio {:5.2} (<= 1.5) | content off {agentrace:7.0} ns  raw SDK {sdk:7.0} ns  \
+             tracing-otel {tracing:7.0} ns  vs SDK {:5.2} (<= 1.1)  vs tracing {:5.2} (<= 0.35)",
+            $shape,
+            disabled / plain,
+            agentrace / sdk,
+            agentrace / tracing,
+        );
+    }};
+}
+
+/// The interleaved run of all four shapes, printed after criterion's.
+fn interleaved() {
+    let Setup {
+        provider,
+        tracer,
+        request,
+    } = setup();
+    let (provider, tracer) = (provider.clone(), tracer.clone());
+    let request = black_box(request);
+    interleaved_shape!("trivial sync", &provider,
+        plain: add(black_box(7)),
+        agentrace: add_agentrace(black_box(7)),
+        sdk: add_sdk(&tracer, black_box(7)),
+        tracing: add_tracing(black_box(7)));
+    interleaved_shape!("trivial async", &provider,
+        plain: poll_once(add_async(black_box(7))),
+        agentrace: poll_once(add_async_agentrace(black_box(7))),
+        sdk: poll_once(add_async_sdk(&tracer, black_box(7))),
+        tracing: poll_once(add_async_tracing(black_box(7))));
+    interleaved_shape!("LLM sync", &provider,
+        plain: chat(request),
+        agentrace: chat_agentrace(request),
+        sdk: chat_sdk(&tracer, request),
+        tracing: chat_tracing(request));
+    interleaved_shape!("LLM async", &provider,
+        plain: poll_once(chat_async(request)),
+        agentrace: poll_once(chat_async_agentrace(request)),
+        sdk: poll_once(chat_async_sdk(&tracer, request)),
+        tracing: poll_once(chat_async_tracing(request)));
+}
+
 criterion_group!(overhead, benches);
-criterion_main!(overhead);
+
+fn main() {
+    let listing = std::env::args().any(|argument| argument == "--list" || argument == "--test");
+    let interleaved_only = std::env::var_os("AGENTRACE_BENCH_INTERLEAVED_ONLY").is_some();
+    if !interleaved_only {
+        overhead();
+    }
+    if !listing {
+        interleaved();
+    }
+    let _ = setup().provider.shutdown();
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+}

@@ -446,9 +446,14 @@ impl SpanGuard {
 
     /// Ends the span once; later calls do nothing.
     pub(crate) fn end(&self, mut outcome: Outcome) {
-        if self.ended.swap(true, Ordering::AcqRel) {
+        // A load and a store, not a swap: the guard is ended by its owner, on the thread
+        // that holds it (a `&SpanGuard` is only lent to the poll or step running on that
+        // thread), so no two threads race here, and a locked read-modify-write would cost
+        // more than the rest of this check.
+        if self.ended.load(Ordering::Acquire) {
             return;
         }
+        self.ended.store(true, Ordering::Release);
         let span = self.cx.span();
         if !self.recording {
             span.end();
