@@ -369,7 +369,7 @@ fn benches(c: &mut Criterion) {
         serde_json::to_string(&request).expect("serializes").len()
     );
 
-    show_attributes(&request);
+    show_attributes(request);
 
     let mut group = c.benchmark_group("trivial_sync");
     configure(&mut group);
