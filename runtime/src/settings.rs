@@ -2,8 +2,25 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-static CAPTURE_CONTENT: AtomicBool = AtomicBool::new(true);
-static MAX_OUTPUT_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_OUTPUT_BYTES);
+/// Every setting, read by each span that records and written only when the application
+/// configures. Alone on its cache line(s): a static that another thread writes often (an
+/// export counter, a lock) sharing the line would make each of these reads a cache miss.
+#[repr(align(64))]
+struct Settings {
+    capture_content: AtomicBool,
+    openinference: AtomicBool,
+    max_output_bytes: AtomicUsize,
+    max_attribute_bytes: AtomicUsize,
+    max_capture_depth: AtomicUsize,
+}
+
+static SETTINGS: Settings = Settings {
+    capture_content: AtomicBool::new(true),
+    openinference: AtomicBool::new(true),
+    max_output_bytes: AtomicUsize::new(DEFAULT_MAX_OUTPUT_BYTES),
+    max_attribute_bytes: AtomicUsize::new(DEFAULT_MAX_ATTRIBUTE_BYTES),
+    max_capture_depth: AtomicUsize::new(DEFAULT_MAX_CAPTURE_DEPTH),
+};
 
 /// The default cap on the JSON text captured from a stream's or iterator's items: 64 KiB.
 pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 64 * 1024;
@@ -19,12 +36,12 @@ pub const DEFAULT_MAX_OUTPUT_BYTES: usize = 64 * 1024;
 /// agentrace::set_capture_content(true);
 /// ```
 pub fn set_capture_content(capture: bool) {
-    CAPTURE_CONTENT.store(capture, Ordering::Relaxed);
+    SETTINGS.capture_content.store(capture, Ordering::Relaxed);
 }
 
 /// `true` when arguments and return values are captured by default.
 pub fn capture_content() -> bool {
-    CAPTURE_CONTENT.load(Ordering::Relaxed)
+    SETTINGS.capture_content.load(Ordering::Relaxed)
 }
 
 /// Sets the cap on the JSON text captured from the items of a traced stream or iterator
@@ -32,29 +49,24 @@ pub fn capture_content() -> bool {
 /// Items past the cap are counted but not captured: the array ends with an element
 /// `"…[+N items]"` and the span lists `output.value` in `agentrace.truncated`.
 pub fn set_max_stream_output_bytes(bytes: usize) {
-    MAX_OUTPUT_BYTES.store(bytes, Ordering::Relaxed);
+    SETTINGS.max_output_bytes.store(bytes, Ordering::Relaxed);
 }
 
 pub(crate) fn max_stream_output_bytes() -> usize {
-    MAX_OUTPUT_BYTES.load(Ordering::Relaxed)
+    SETTINGS.max_output_bytes.load(Ordering::Relaxed)
 }
-
-static OPENINFERENCE: AtomicBool = AtomicBool::new(true);
 
 /// Switches the OpenInference mirrors (`llm.model_name`, `llm.provider`,
 /// `llm.token_count.*`, `tool.name`) on or off; on by default, so that Arize Phoenix shows
 /// models and token counts. `openinference.span.kind` is always written.
 pub fn set_openinference(mirror: bool) {
-    OPENINFERENCE.store(mirror, Ordering::Relaxed);
+    SETTINGS.openinference.store(mirror, Ordering::Relaxed);
 }
 
 /// `true` when GenAI attributes are mirrored under their OpenInference names.
 pub fn openinference() -> bool {
-    OPENINFERENCE.load(Ordering::Relaxed)
+    SETTINGS.openinference.load(Ordering::Relaxed)
 }
-
-static MAX_ATTRIBUTE_BYTES: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_ATTRIBUTE_BYTES);
-static MAX_CAPTURE_DEPTH: AtomicUsize = AtomicUsize::new(DEFAULT_MAX_CAPTURE_DEPTH);
 
 /// The default limit on the JSON text of one captured attribute (`input.value`,
 /// `output.value`, GenAI content): 32 KiB.
@@ -75,21 +87,21 @@ pub const DEFAULT_MAX_CAPTURE_DEPTH: usize = 64;
 /// agentrace::set_max_attribute_bytes(agentrace::DEFAULT_MAX_ATTRIBUTE_BYTES);
 /// ```
 pub fn set_max_attribute_bytes(bytes: usize) {
-    MAX_ATTRIBUTE_BYTES.store(bytes, Ordering::Relaxed);
+    SETTINGS.max_attribute_bytes.store(bytes, Ordering::Relaxed);
 }
 
 /// The limit on the JSON text of one captured attribute.
 pub fn max_attribute_bytes() -> usize {
-    MAX_ATTRIBUTE_BYTES.load(Ordering::Relaxed)
+    SETTINGS.max_attribute_bytes.load(Ordering::Relaxed)
 }
 
 /// Sets the nesting depth past which captured values are written as `"…[depth limit]"`
 /// (so that deeply nested values never exhaust the stack).
 pub fn set_max_capture_depth(depth: usize) {
-    MAX_CAPTURE_DEPTH.store(depth, Ordering::Relaxed);
+    SETTINGS.max_capture_depth.store(depth, Ordering::Relaxed);
 }
 
 /// The nesting depth past which captured values are cut.
 pub fn max_capture_depth() -> usize {
-    MAX_CAPTURE_DEPTH.load(Ordering::Relaxed)
+    SETTINGS.max_capture_depth.load(Ordering::Relaxed)
 }

@@ -15,9 +15,6 @@ use crate::redact::Notes;
 use crate::value::Capture;
 use crate::{activation, pipeline, semconv, settings};
 
-/// Room for the attributes a span gets at start, so that filling it does not reallocate.
-const START_ATTRIBUTES: usize = 10;
-
 /// Starts the span of a traced call, or returns `None` at the cost of one atomic load when
 /// tracing is off. `self_type` is `Self` for a method; `fill` runs only when the span
 /// records.
@@ -46,7 +43,7 @@ fn start_active(
     let tracer = pipeline::tracer_for(&parent)?;
     // What is known before the call goes to the builder, as the raw SDK is given it: one
     // vector, seen by the sampler, instead of one `set_attribute` each.
-    let mut attributes = Vec::with_capacity(START_ATTRIBUTES);
+    let mut attributes = Vec::with_capacity(static_attribute_count(meta));
     write_static_attributes(meta, self_type, &mut attributes);
     let mut builder =
         SpanBuilder::from_name(default_name(meta, self_type)).with_kind(meta.kind.span_kind());
@@ -77,6 +74,17 @@ fn start_active(
             .capture_output
             .unwrap_or_else(settings::capture_content),
     })
+}
+
+/// How many attributes [`write_static_attributes`] writes. The vector is made that size
+/// exactly: it becomes the span's own, and a larger one costs more to allocate and to free
+/// (on the export thread) than growing it once for the span that gets more.
+fn static_attribute_count(meta: &SpanMeta) -> usize {
+    let subject = meta.subject.is_some() && meta.kind.subject_attribute().is_some();
+    2 + usize::from(meta.operation.is_some())
+        + usize::from(meta.provider.is_some())
+        + usize::from(subject)
+        + usize::from(meta.description.is_some())
 }
 
 /// The attributes known from the function alone (and its `Self` type).
@@ -110,6 +118,7 @@ fn write_static_attributes(
         };
         attributes.push(KeyValue::new(key, description));
     }
+    debug_assert_eq!(attributes.len(), static_attribute_count(meta));
 }
 
 /// The span's name before `fill` runs: an agent method with no subject named at compile
