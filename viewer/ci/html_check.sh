@@ -11,12 +11,21 @@ trap 'rm -rf "$work"' EXIT
 fail() { echo "html check FAILED: $*" >&2; exit 1; }
 command -v chromium >/dev/null || fail "chromium is not installed"
 
+# The binaries of the README's test command (`cargo test --workspace --all-features`): after
+# that command this build does nothing, where `cargo run` of each would compile the dependency
+# tree again with other features. `agentrace_cli` is the `agentrace` command's code
+# (`agentrace_viewer::main_with`) built in the tests crate.
+cargo test -q --workspace --all-features --no-run >"$work/build.log" 2>&1 \
+  || { cat "$work/build.log" >&2; fail "the test binaries did not build"; }
+bin="${CARGO_TARGET_DIR:-target}/debug"
+agentrace() { "$bin/agentrace_cli" "$@"; }
+
 export AGENTRACE_STORE="$work/traces.db"
-ids=$(cargo run -q -p agentrace-tests --bin fill_store)
-chat_span=$(cargo run -q --bin agentrace -- export --format json rollout-1 \
+ids=$("$bin/fill_store")
+chat_span=$(agentrace export --format json rollout-1 \
   | grep -B4 '"name": "chat tiny-1"' | grep -m1 '"span_id"' | sed 's/.*"span_id": "\([0-9a-f]*\)".*/\1/')
 [ -n "$chat_span" ] || fail "no chat span in the export"
-cargo run -q --bin agentrace -- export --format html --output "$work/trace.html" rollout-1
+agentrace export --format html --output "$work/trace.html" rollout-1
 
 render() {
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
