@@ -324,25 +324,14 @@ impl Generator {
         let consume = self.consume();
         if self.shape.follow == Follow::Value {
             // With no span the body is awaited as it is; with one, inside a future that
-            // keeps the span current and ends it with the output. Matching here, rather
-            // than handing the `Option` to one future, keeps tracing off at the switch's
-            // check: no span slot is written into the future and read back on every poll.
-            // The arm binds the whole `Option` (`span @ Some(_)`): moved out whole, the local
-            // takes no room of its own in the `async fn`'s state (104 bytes, not 160, for a
-            // trivial fn).
+            // keeps the span current and ends it with the output.
             let handler = self.handler();
             return quote! {
-                let __agentrace_body = async move { #fake #body };
-                match __agentrace_span {
-                    ::core::option::Option::None => __agentrace_body.await,
-                    __agentrace_span @ ::core::option::Option::Some(_) => {
-                        #krate::__private::traced_future(
-                            __agentrace_span,
-                            __agentrace_body,
-                            #handler,
-                        ).await
-                    }
-                }
+                #krate::__private::traced_future(
+                    __agentrace_span,
+                    async move { #fake #body },
+                    #handler,
+                ).await
             };
         }
         quote! {
