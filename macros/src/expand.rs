@@ -324,14 +324,27 @@ impl Generator {
         let consume = self.consume();
         if self.shape.follow == Follow::Value {
             // With no span the body is awaited as it is; with one, inside a future that
-            // keeps the span current and ends it with the output.
+            // keeps the span current and ends it with the output. Matching here, rather
+            // than handing the `Option` to one future, keeps tracing off at the switch's
+            // check and the body's own poll. Both arms move the `Option` out (`untraced`
+            // takes the `None`), so that it is not kept across the `.await` nor dropped
+            // after it.
             let handler = self.handler();
             return quote! {
-                #krate::__private::traced_future(
-                    __agentrace_span,
-                    async move { #fake #body },
-                    #handler,
-                ).await
+                let __agentrace_body = async move { #fake #body };
+                match __agentrace_span {
+                    ::core::option::Option::None => {
+                        #krate::__private::untraced(__agentrace_span);
+                        __agentrace_body.await
+                    }
+                    __agentrace_span @ ::core::option::Option::Some(_) => {
+                        #krate::__private::traced_future(
+                            __agentrace_span,
+                            __agentrace_body,
+                            #handler,
+                        ).await
+                    }
+                }
             };
         }
         quote! {

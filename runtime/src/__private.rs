@@ -1,7 +1,7 @@
 //! The one seam between the code the macros generate and the runtime. Not public API: names
 //! here may change in any release.
 
-pub use crate::future::{in_span, traced_future, InSpan, TracedFuture};
+pub use crate::future::{in_span, traced_future, untraced, InSpan, TracedFuture};
 pub use crate::kind::{OperationKind, SpanMeta};
 pub use crate::span::{attach, finish, run_in_span, start, Outcome, Recorder, SpanGuard};
 pub use crate::stream::{traced_iter, traced_stream, TracedIter, TracedStream};

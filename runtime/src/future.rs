@@ -48,6 +48,15 @@ impl<F: Future> Future for InSpan<'_, F> {
     }
 }
 
+/// Takes the `None` a call's start returned with tracing off, so that the `async fn` keeps
+/// no span in its state across the body's `.await` and drops none after it.
+#[inline(always)]
+pub fn untraced(span: Option<SpanGuard>) {
+    if let Some(span) = span {
+        drop(span);
+    }
+}
+
 pin_project! {
     /// A future that owns a traced call's span and ends it on completion.
     #[derive(Debug)]
