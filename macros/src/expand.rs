@@ -10,8 +10,10 @@
 //! With tracing off, a function returning a plain value compiles to one atomic load, a branch
 //! and its own body: starting the span (`start_active`), running the body in it
 //! (`run_in_span`) and polling an async body in it (`TracedFuture`'s traced poll) are runtime
-//! functions that are never inlined, so the traced function stays as small as the plain one
-//! plus the check, and the compiler inlines it where it would inline the plain one.
+//! functions that are never inlined, so a sync traced function stays as small as the plain
+//! one plus the check, and the compiler inlines it where it would inline the plain one. An
+//! `async fn` awaits its body as it is when there is no span; its poll still holds the calls
+//! of the traced arm, so the compiler inlines it where it has one caller.
 
 use proc_macro2::{Span, TokenStream};
 use quote::{quote, quote_spanned, ToTokens};
