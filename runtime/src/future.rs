@@ -49,7 +49,9 @@ impl<F: Future> Future for InSpan<'_, F> {
 }
 
 /// Takes the `None` a call's start returned with tracing off, so that the `async fn` keeps
-/// no span in its state across the body's `.await` and drops none after it.
+/// no span in its state across the body's `.await` and drops none after it. The `Some`
+/// check is written out here, inline, so that the compiler folds it against the caller's
+/// match; dropping the whole `Option` would call its drop glue out of line.
 #[inline(always)]
 pub fn untraced(span: Option<SpanGuard>) {
     if let Some(span) = span {
