@@ -65,8 +65,9 @@ fn turn(question: &str) -> Result<String, ToolError> {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tracing = agentrace::init()?;
     println!("agent: {}", turn("What is the weather in Paris?")?);
+    let handle = tracing.handle();
     tracing.shutdown()?;
-    let stats = agentrace::export_stats();
+    let stats = handle.export_stats();
     println!(
         "exported {} spans, {} not delivered",
         stats.exported,

@@ -123,7 +123,7 @@ async fn futures_timer(duration: Duration) {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Configure once from the environment; dropping the guard flushes every span.
     let _tracing = agentrace::init()?;
-    let (replies, spans) = futures::executor::block_on(agentrace::collect_spans_async(async {
+    let (replies, spans) = futures::executor::block_on(agentrace::testing::capture_async(async {
         vec![
             turn("What is the weather in Paris").await,
             turn("And in Atlantis").await,
@@ -138,7 +138,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "\n{} spans:\n{}",
         spans.len(),
-        agentrace::render_tree(&spans)
+        agentrace::store::render_tree(&spans)
     );
     if let Some(root) = spans.iter().find(|span| span.is_root()) {
         println!("first trace id: {}", root.trace_id);

@@ -15,7 +15,8 @@ use std::process::{Command, Stdio};
 
 use agentrace::conversation::Conversation;
 use agentrace::propagation::{extract, inject};
-use agentrace::{render_tree, trace_agent, trace_tool, SpanRecord};
+use agentrace::store::render_tree;
+use agentrace::{trace_agent, trace_tool, SpanRecord};
 
 #[trace_tool(description = "Looks up a city's forecast")]
 fn forecast(city: &str) -> String {
@@ -76,7 +77,7 @@ fn serve_one() -> std::io::Result<()> {
         .unwrap_or(0);
     let mut question = vec![0; length.min(4096)];
     reader.read_exact(&mut question)?;
-    let (_, spans) = agentrace::collect_spans(|| {
+    let (_, spans) = agentrace::testing::capture(|| {
         let _remote = extract(&headers).attach();
         agent_b(&String::from_utf8_lossy(&question))
     });
@@ -101,7 +102,7 @@ fn main() -> std::io::Result<()> {
     let port: u16 = port.trim().parse().expect("agent B prints its port");
 
     let chat = Conversation::new("conv-1").user("ada");
-    let (reply, a_spans) = agentrace::collect_spans(|| chat.run(|| agent_a(port, "Paris?")));
+    let (reply, a_spans) = agentrace::testing::capture(|| chat.run(|| agent_a(port, "Paris?")));
     b.wait()?;
     let b_spans: Vec<SpanRecord> = serde_json::from_str(&reply?).expect("agent B's spans");
 

@@ -80,9 +80,13 @@ fn capture(c: &mut Criterion) {
     let request = chat_request();
     let size = serde_json::to_string(&request).unwrap().len();
     assert!((9_000..12_000).contains(&size), "request is {size} bytes");
-    agentrace::set_max_attribute_bytes(64 * 1024);
+    let _tracing = agentrace::builder()
+        .no_export()
+        .max_attribute_bytes(64 * 1024)
+        .init()
+        .expect("first init in this process");
     assert_eq!(
-        agentrace::redact::to_json(&request),
+        agentrace::capture::to_json(&request),
         serde_json::to_string(&request).unwrap()
     );
     let mut group = c.benchmark_group("capture");
@@ -90,7 +94,7 @@ fn capture(c: &mut Criterion) {
         b.iter(|| serde_json::to_string(black_box(&request)).unwrap())
     });
     group.bench_function("capture_redacted_10kb", |b| {
-        b.iter(|| agentrace::redact::to_json(black_box(&request)))
+        b.iter(|| agentrace::capture::to_json(black_box(&request)))
     });
     group.finish();
 }
@@ -110,7 +114,7 @@ fn interleaved() {
     };
     for _ in 0..400 {
         redacted.push(per_call(&|| {
-            black_box(agentrace::redact::to_json(black_box(&request)));
+            black_box(agentrace::capture::to_json(black_box(&request)));
         }));
         plain.push(per_call(&|| {
             black_box(serde_json::to_string(black_box(&request)).unwrap());

@@ -2,7 +2,7 @@
 //! default batch settings, `#[trace_llm]` spans (content off) made at a steady 20,000 per
 //! second for 30 seconds, then at the highest rate the loop reaches. The receiver (a
 //! minimal HTTP/1.1 server on 127.0.0.1) reads each request and answers 200; what was
-//! delivered, dropped and failed comes from `agentrace::export_stats()`.
+//! delivered, dropped and failed comes from the handle's `export_stats()`.
 //!
 //! Run with `cargo bench -p agentrace --bench export` (about 45 s).
 
@@ -97,10 +97,10 @@ fn main() {
         ("steady 20,000/s", 20_000, 30),
         ("as fast as possible", 0, 10),
     ] {
-        let before = agentrace::export_stats();
+        let before = guard.export_stats();
         let (made, took) = produce(&request, rate, seconds);
-        let _ = agentrace::flush();
-        let after = agentrace::export_stats();
+        let _ = guard.flush();
+        let after = guard.export_stats();
         println!(
             "{label}: {made} spans in {took:.1?} ({:.0}/s made); exported {}, dropped {}, \
              failed {}; {} requests, {} KB received",

@@ -7,7 +7,7 @@
 //!    the queue.
 //! 2. The exporter down: `agentrace::builder().otlp(..)` to a closed local port, 1 million
 //!    spans in a loop; the heap in use is sampled every 100,000 spans, and the spans that
-//!    could not be delivered are read from `agentrace::export_stats()`. This part runs in a
+//!    could not be delivered are read from the handle's `export_stats()`. This part runs in a
 //!    child process (one pipeline per process).
 //!
 //! Run with `cargo bench -p agentrace --bench memory`.
@@ -20,7 +20,8 @@ use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use agentrace::{BatchConfig, BatchProcessor, CollectingProcessor};
+use agentrace::export::{BatchConfig, BatchProcessor};
+use agentrace::pipeline::CollectingProcessor;
 use common::{answer, request_of, ChatRequest, ChatResponse};
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
@@ -85,13 +86,13 @@ fn per_buffered_span() {
     let provider = SdkTracerProvider::builder()
         .with_span_processor(CollectingProcessor::wrapping(batch))
         .build();
-    agentrace::install(&provider).expect("first install in this process");
+    common::install(&provider);
     let fixed = in_use() - before_processor;
     let queue = BatchConfig::default().max_queue_size as isize;
     println!("default queue: {queue} spans; heap of the pipeline before any span: {fixed} bytes");
     let request = request_of(2048);
     for (label, content) in [("content off", false), ("content on, 2 KB request", true)] {
-        agentrace::set_capture_content(content);
+        common::tracing().set_capture_content(content);
         exporter.release.store(false, Ordering::Relaxed);
         let base = in_use();
         for _ in 0..(queue * 3) {
@@ -110,7 +111,7 @@ fn per_buffered_span() {
         exporter.release.store(true, Ordering::Relaxed);
         let _ = provider.force_flush();
     }
-    agentrace::set_capture_content(false);
+    common::tracing().set_capture_content(false);
     let _ = provider.shutdown();
 }
 
@@ -118,7 +119,7 @@ fn exporter_down() {
     let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
     let port = closed.local_addr().expect("bound").port();
     drop(closed);
-    let _guard = agentrace::builder()
+    let guard = agentrace::builder()
         .with_env(|_| None)
         .otlp(format!("http://127.0.0.1:{port}"))
         .timeout(Duration::from_millis(200))
@@ -138,7 +139,7 @@ fn exporter_down() {
         high = high.max(grown);
         println!("after {} spans: heap {grown:+} bytes", step * 100_000);
     }
-    let stats = agentrace::export_stats();
+    let stats = guard.export_stats();
     println!(
         "exporter down, 1,000,000 spans in {:.1?}: heap between {low:+} and {high:+} bytes \
          from the start; exported {}, dropped {}, failed {}",

@@ -306,22 +306,22 @@ fn settle(provider: &SdkTracerProvider) {
 /// `&mut impl FnMut` does not inline it, which adds 3-4 ns to every call measured.
 macro_rules! agentrace_modes {
     ($group:expr, $provider:expr, $call:expr) => {
-        agentrace::set_enabled(false);
+        common::tracing().set_enabled(false);
         $group.bench_function("agentrace_disabled", |b| b.iter(|| $call));
-        agentrace::set_enabled(true);
-        agentrace::set_capture_content(false);
+        common::tracing().set_enabled(true);
+        common::tracing().set_capture_content(false);
         $group.bench_function("agentrace_content_off", |b| b.iter(|| $call));
         settle($provider);
-        agentrace::set_enabled(false);
+        common::tracing().set_enabled(false);
     };
     ($group:expr, $provider:expr, $call:expr, content_on) => {
         agentrace_modes!($group, $provider, $call);
-        agentrace::set_enabled(true);
-        agentrace::set_capture_content(true);
+        common::tracing().set_enabled(true);
+        common::tracing().set_capture_content(true);
         $group.bench_function("agentrace_content_on_2kb", |b| b.iter(|| $call));
-        agentrace::set_capture_content(false);
+        common::tracing().set_capture_content(false);
         settle($provider);
-        agentrace::set_enabled(false);
+        common::tracing().set_enabled(false);
     };
 }
 
@@ -342,8 +342,8 @@ fn setup() -> &'static Setup {
     static SETUP: OnceLock<Setup> = OnceLock::new();
     SETUP.get_or_init(|| {
         let (provider, _exporter) = discard_provider();
-        agentrace::install(&provider).expect("first install in this process");
-        agentrace::set_enabled(false);
+        common::install(&provider);
+        common::tracing().set_enabled(false);
         let tracer = provider.tracer("bench-sdk");
         let layer = tracing_opentelemetry::layer().with_tracer(provider.tracer("bench-tracing"));
         tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
@@ -471,8 +471,8 @@ fn benches(c: &mut Criterion) {
 /// baselines above can be checked to record the same ones.
 fn show_attributes(request: &ChatRequest) {
     for content in [false, true] {
-        agentrace::set_capture_content(content);
-        let (_, spans) = agentrace::collect_spans(|| {
+        common::tracing().set_capture_content(content);
+        let (_, spans) = agentrace::testing::capture(|| {
             add_agentrace(7);
             chat_agentrace(request)
         });
@@ -481,7 +481,7 @@ fn show_attributes(request: &ChatRequest) {
             eprintln!("content {content}: {} {:?} {keys:?}", span.name, span.kind);
         }
     }
-    agentrace::set_capture_content(false);
+    common::tracing().set_capture_content(false);
 }
 
 // ---- interleaved: the contenders alternate, batch by batch -------------------------------
@@ -514,14 +514,14 @@ macro_rules! interleaved_shape {
     ($shape:expr, $provider:expr, plain: $plain:expr, agentrace: $agentrace:expr,
      sdk: $sdk:expr, tracing: $tracing:expr) => {{
         let (mut plain, mut disabled) = (Vec::new(), Vec::new());
-        agentrace::set_enabled(false);
+        common::tracing().set_enabled(false);
         for _ in 0..200 {
             plain.push(per_call!(1_000, $plain));
             disabled.push(per_call!(1_000, $agentrace));
         }
         let (mut agentrace, mut sdk, mut tracing) = (Vec::new(), Vec::new(), Vec::new());
-        agentrace::set_enabled(true);
-        agentrace::set_capture_content(false);
+        common::tracing().set_enabled(true);
+        common::tracing().set_capture_content(false);
         for round in 0..600 {
             for turn in 0..3 {
                 match (round + turn) % 3 {
@@ -531,7 +531,7 @@ macro_rules! interleaved_shape {
                 }
             }
         }
-        agentrace::set_enabled(false);
+        common::tracing().set_enabled(false);
         settle($provider);
         let (plain, disabled) = (median(plain), median(disabled));
         let (agentrace, sdk, tracing) = (median(agentrace), median(sdk), median(tracing));

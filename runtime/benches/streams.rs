@@ -56,23 +56,23 @@ fn configure(group: &mut BenchmarkGroup<'_, WallTime>) {
 /// inlines the call (given a `&mut impl FnMut`, it does not).
 macro_rules! modes {
     ($group:expr, $n:expr, $call:expr) => {
-        agentrace::set_enabled(false);
+        common::tracing().set_enabled(false);
         $group.bench_function(format!("{}/agentrace_disabled", $n), |b| b.iter(|| $call));
-        agentrace::set_enabled(true);
-        agentrace::set_capture_content(false);
+        common::tracing().set_enabled(true);
+        common::tracing().set_capture_content(false);
         $group.bench_function(format!("{}/agentrace_content_off", $n), |b| {
             b.iter(|| $call)
         });
-        agentrace::set_capture_content(true);
+        common::tracing().set_capture_content(true);
         $group.bench_function(format!("{}/agentrace_content_on", $n), |b| b.iter(|| $call));
-        agentrace::set_capture_content(false);
-        agentrace::set_enabled(false);
+        common::tracing().set_capture_content(false);
+        common::tracing().set_enabled(false);
     };
 }
 
 fn benches(c: &mut Criterion) {
     let (provider, _exporter) = discard_provider();
-    agentrace::install(&provider).expect("first install in this process");
+    common::install(&provider);
 
     eprintln!(
         "bytes: plain stream {}, traced {}; plain iterator {}, traced {}",

@@ -50,25 +50,15 @@ pub(crate) fn set_installed(installed: bool) {
     update(|inputs| inputs.installed = installed);
 }
 
-/// Switches tracing off or back on at run time, without touching the installed pipeline.
-///
-/// While switched off, every traced call runs the function straight through: one atomic
-/// load, no span, no serialization, no allocation. Span collection scopes
-/// ([`testing::capture`](crate::testing::capture)) still record, since they were asked
-/// for explicitly.
-///
-/// ```
-/// agentrace::set_enabled(false);
-/// assert!(!agentrace::is_enabled());
-/// agentrace::set_enabled(true);
-/// ```
-pub fn set_enabled(enabled: bool) {
-    update(|inputs| inputs.switched_off = !enabled);
+/// Switches tracing off or back on at run time
+/// ([`TracingHandle::set_enabled`](crate::TracingHandle::set_enabled)), without touching the installed pipeline.
+pub(crate) fn set_switched_off(off: bool) {
+    update(|inputs| inputs.switched_off = off);
 }
 
-/// `true` unless tracing was switched off with [`set_enabled`].
-pub fn is_enabled() -> bool {
-    !INPUTS
+/// `true` while tracing is switched off.
+pub(crate) fn is_switched_off() -> bool {
+    INPUTS
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
         .switched_off

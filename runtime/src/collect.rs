@@ -13,25 +13,26 @@ use opentelemetry::trace::SpanId;
 use opentelemetry_sdk::trace::SpanData;
 use opentelemetry_sdk::Resource;
 
-use crate::record::SpanRecord;
+use agentrace_store::SpanRecord;
 
-/// Where the spans of a trace context ([`crate::rollout`]) go besides its collector: the sink
-/// fills in the record's rollout fields and sends it on to the store, without waiting.
-pub(crate) trait SpanSink: Send + Sync + std::fmt::Debug {
-    fn accept(&self, record: &mut SpanRecord);
+/// Where the spans of a rollout scope ([`crate::rollout`]) go besides its collector: the
+/// forward fills in the record's rollout fields and sends it on to the store, without
+/// waiting.
+pub(crate) trait Forward: Send + Sync + std::fmt::Debug {
+    fn forward(&self, record: &mut SpanRecord);
 }
 
 /// Receives the records of the spans that ended inside a collection scope.
 #[derive(Debug, Default)]
 pub(crate) struct Collector {
     records: Mutex<Vec<SpanRecord>>,
-    sink: Option<Arc<dyn SpanSink>>,
+    forward: Option<Arc<dyn Forward>>,
 }
 
 impl Collector {
     pub(crate) fn push(&self, mut record: SpanRecord) {
-        if let Some(sink) = &self.sink {
-            sink.accept(&mut record);
+        if let Some(forward) = &self.forward {
+            forward.forward(&mut record);
         }
         let mut records = lock(&self.records);
         record.sequence_id = records.len() as u64 + 1;
@@ -118,60 +119,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// Runs `f` and returns its result with the records of every span that started and ended
-/// inside it, in the order they ended.
-///
-/// Works whether or not a pipeline is installed: with none, spans made inside are recorded
-/// for the scope only and exported nowhere. Scopes on different threads or tasks never see
-/// each other's spans; a scope opened inside another takes the spans made inside it.
-///
-/// ```
-/// #[agentrace::trace_tool]
-/// fn add(a: i32, b: i32) -> i32 { a + b }
-///
-/// let (sum, spans) = agentrace::collect_spans(|| add(2, 3));
-/// assert_eq!(sum, 5);
-/// assert_eq!(spans[0].name, "execute_tool add");
-/// assert_eq!(spans[0].attr_str("input.value"), Some(r#"{"a":2,"b":3}"#));
-/// ```
-pub fn collect_spans<R>(f: impl FnOnce() -> R) -> (R, Vec<SpanRecord>) {
-    let scope = Scope::open();
-    let result = {
-        let _current = scope.context.clone().attach();
-        f()
-    };
-    (result, scope.collector.take())
-}
-
-/// Awaits `future` and returns its output with the records of every span that started and
-/// ended while it ran, in the order they ended: the async form of [`collect_spans`].
-///
-/// The scope follows the future across threads and executors. Tasks spawned from inside
-/// belong to it when they carry the current context, e.g. with
-/// `opentelemetry::context::FutureExt::with_current_context`.
-///
-/// ```
-/// #[agentrace::trace_llm(provider = "mock", model = "tiny")]
-/// async fn complete(prompt: &str) -> String { prompt.to_uppercase() }
-///
-/// let (text, spans) = futures::executor::block_on(agentrace::collect_spans_async(complete("hi")));
-/// assert_eq!(text, "HI");
-/// assert_eq!(spans[0].name, "chat tiny");
-/// ```
-pub async fn collect_spans_async<F: std::future::Future>(
-    future: F,
-) -> (F::Output, Vec<SpanRecord>) {
-    use opentelemetry::context::FutureExt as _;
-    let scope = Scope::open();
-    let output = future.with_context(scope.context.clone()).await;
-    (output, scope.collector.take())
-}
-
-/// The sink of the innermost trace context around the current context, if any.
-pub(crate) fn current_sink() -> Option<Arc<dyn SpanSink>> {
+/// The forward of the innermost rollout scope around the current context, if any.
+pub(crate) fn current_forward() -> Option<Arc<dyn Forward>> {
     opentelemetry::Context::map_current(|cx| {
         cx.get::<CollectorHandle>()
-            .and_then(|CollectorHandle(collector)| collector.sink.clone())
+            .and_then(|CollectorHandle(collector)| collector.forward.clone())
     })
 }
 
@@ -184,17 +136,17 @@ pub(crate) struct Scope {
 }
 
 impl Scope {
-    /// A plain collection scope. Inside a trace context it keeps that context's sink, so the
-    /// spans it takes still reach the rollout's store.
-    fn open() -> Self {
-        Self::open_with(current_sink())
+    /// A plain collection scope. Inside a rollout scope it keeps that scope's forward, so
+    /// the spans it takes still reach the rollout's store.
+    pub(crate) fn open() -> Self {
+        Self::open_with(current_forward())
     }
 
-    /// A collection scope whose spans also go to `sink`.
-    pub(crate) fn open_with(sink: Option<Arc<dyn SpanSink>>) -> Self {
+    /// A collection scope whose spans also go to `forward`.
+    pub(crate) fn open_with(forward: Option<Arc<dyn Forward>>) -> Self {
         let collector = Arc::new(Collector {
             records: Mutex::default(),
-            sink,
+            forward,
         });
         let context =
             opentelemetry::Context::current_with_value(CollectorHandle(collector.clone()));

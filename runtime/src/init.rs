@@ -1,83 +1,114 @@
-//! Starting and stopping tracing for the process: [`init`], [`init_with_provider`], the
-//! [`TracingGuard`] that flushes and shuts down when dropped, and [`flush`].
+//! Starting tracing for the process: [`init`] and [`Builder::init`], the one way in. They
+//! apply the settings, build (or adopt) the tracer provider, install it, and hand back the
+//! [`Tracing`] guard.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
 use std::time::Duration;
 
 use opentelemetry::KeyValue;
-use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::resource::TelemetryResourceDetector;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 use opentelemetry_sdk::Resource;
 
-use crate::config::{builder, BatchConfig, Builder, Config, ConfigError};
-use crate::export::{self, Counters};
+use crate::config::{builder, Builder, Config};
+use crate::handle::{Tracing, TracingHandle};
 use crate::pipeline::{self, CollectingProcessor};
+use crate::{capture, settings, Error};
 
-/// Set by the first successful `init` (or `init_with_provider`): a process is set up once.
+/// Set by the first successful `init`: a process is set up once.
 static INITIALIZED: AtomicBool = AtomicBool::new(false);
 
 /// Sets up tracing for the whole process from the environment; call it once at the start
-/// of `main` and keep the guard until the end.
+/// of `main` and keep the guard until the end. The same as `agentrace::builder().init()`.
 ///
 /// Reads the standard `OTEL_*` variables (`OTEL_SDK_DISABLED`, `OTEL_SERVICE_NAME`,
 /// `OTEL_RESOURCE_ATTRIBUTES`, `OTEL_TRACES_EXPORTER`, `OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT`,
 /// `_PROTOCOL`, `_HEADERS`, `_TIMEOUT`, `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`,
 /// `OTEL_BSP_*`, `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`) and agentrace's own
 /// (`AGENTRACE_CAPTURE_CONTENT` or `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`,
-/// `AGENTRACE_MAX_STREAM_OUTPUT_BYTES`, `PHOENIX_PROJECT_NAME`). With no endpoint set, each
-/// finished trace is printed as a tree on standard output. An invalid value is an error
-/// naming the variable and the value; a second call is [`ConfigError::AlreadyInitialized`].
+/// `AGENTRACE_MAX_STREAM_OUTPUT_BYTES`, `PHOENIX_PROJECT_NAME`, `AGENTRACE_STORE`). With no
+/// endpoint set, spans go to the embedded span store (`.agentrace/traces.db`, read by the
+/// `agentrace` viewer). An invalid value is an error naming the variable and the value; a
+/// second call is [`Error::AlreadyInitialized`].
 ///
 /// ```no_run
-/// fn main() -> Result<(), agentrace::ConfigError> {
+/// fn main() -> Result<(), agentrace::Error> {
 ///     let _tracing = agentrace::init()?;
 ///     // ... run the agent; spans are flushed when `_tracing` drops
 ///     Ok(())
 /// }
 /// ```
-pub fn init() -> Result<TracingGuard, ConfigError> {
+pub fn init() -> Result<Tracing, Error> {
     builder().init()
 }
 
 impl Builder {
     /// Resolves the settings ([`build_config`](Builder::build_config)) and sets up tracing
-    /// for the process with them, as [`init`] does.
-    pub fn init(self) -> Result<TracingGuard, ConfigError> {
-        init_with_config(self.build_config()?)
-    }
-}
-
-/// Sets up tracing for the process with settings resolved already.
-pub fn init_with_config(config: Config) -> Result<TracingGuard, ConfigError> {
-    if pipeline::is_installed() || INITIALIZED.swap(true, Ordering::AcqRel) {
-        return Err(ConfigError::AlreadyInitialized);
-    }
-    match start(&config) {
-        Ok(guard) => Ok(guard),
-        Err(error) => {
-            INITIALIZED.store(false, Ordering::Release);
-            Err(error)
+    /// for the process with them; see [`init`] for what is read from the environment.
+    ///
+    /// ```no_run
+    /// let tracing = agentrace::builder()
+    ///     .service_name("support-bot")
+    ///     .phoenix("http://localhost:6006", "support-bot")
+    ///     .init()?;
+    /// tracing.set_capture_content(false); // switches that stay live are on the handle
+    /// # Ok::<(), agentrace::Error>(())
+    /// ```
+    pub fn init(mut self) -> Result<Tracing, Error> {
+        let provider = self.provider.take();
+        if provider.is_some() && self.target_set() {
+            return Err(Error::invalid(
+                "builder.provider",
+                "a provider of your own",
+                "the exporter is the provider's: drop the builder's exporter setting",
+            ));
         }
+        let redaction = self.redaction.take();
+        let config = self.build_config()?;
+        if pipeline::is_installed() || INITIALIZED.swap(true, Ordering::AcqRel) {
+            return Err(Error::AlreadyInitialized);
+        }
+        apply_capture_settings(&config, redaction);
+        let started = match provider {
+            Some(provider) => adopt(provider, &config),
+            None => start(&config),
+        };
+        if started.is_err() {
+            INITIALIZED.store(false, Ordering::Release);
+        }
+        started
     }
 }
 
-fn start(config: &Config) -> Result<TracingGuard, ConfigError> {
+/// The settings read while spans record, from the builder and the environment.
+fn apply_capture_settings(config: &Config, redaction: Option<capture::Redaction>) {
     if let Some(capture) = config.capture_content {
-        crate::settings::set_capture_content(capture);
+        settings::set_capture_content(capture);
     }
     if let Some(bytes) = config.max_stream_output_bytes {
-        crate::settings::set_max_stream_output_bytes(bytes);
+        settings::set_max_stream_output_bytes(bytes);
     }
+    if let Some(bytes) = config.max_attribute_bytes {
+        settings::set_max_attribute_bytes(bytes);
+    }
+    if let Some(depth) = config.max_capture_depth {
+        settings::set_max_capture_depth(depth);
+    }
+    if let Some(mirror) = config.openinference {
+        settings::set_openinference(mirror);
+    }
+    if let Some(redaction) = redaction {
+        capture::configure(redaction);
+    }
+}
+
+fn start(config: &Config) -> Result<Tracing, Error> {
+    let timeout = config.batch.export_timeout;
     if config.disabled {
-        return Ok(TracingGuard {
-            provider: None,
-            counters: None,
-            timeout: config.batch.export_timeout,
-        });
+        return Ok(Tracing::new(None, TracingHandle::new(None, None), timeout));
     }
-    let processor = export::processor_for(config)?;
+    let processor =
+        agentrace_export::processor_for(&config.exporter, config.batch).map_err(Error::Exporter)?;
     let counters = processor.as_ref().map(|processor| processor.counters());
     let collecting = match processor {
         Some(processor) => CollectingProcessor::wrapping(processor),
@@ -93,16 +124,21 @@ fn start(config: &Config) -> Result<TracingGuard, ConfigError> {
     let provider = provider.build();
     if pipeline::install(&provider).is_err() {
         let _ = provider.shutdown_with_timeout(Duration::from_millis(100));
-        return Err(ConfigError::AlreadyInitialized);
+        return Err(Error::AlreadyInitialized);
     }
-    if let Some(counters) = &counters {
-        export::set_installed_counters(counters.clone());
-    }
-    Ok(TracingGuard {
-        provider: Some(provider),
-        counters,
-        timeout: config.batch.export_timeout,
-    })
+    let handle = TracingHandle::new(Some(provider.clone()), counters);
+    Ok(Tracing::new(Some(provider), handle, timeout))
+}
+
+/// Installs a provider the application built ([`Builder::provider`]).
+fn adopt(provider: SdkTracerProvider, config: &Config) -> Result<Tracing, Error> {
+    pipeline::install(&provider).map_err(|_| Error::AlreadyInitialized)?;
+    let handle = TracingHandle::new(Some(provider.clone()), None);
+    Ok(Tracing::new(
+        Some(provider),
+        handle,
+        config.batch.export_timeout,
+    ))
 }
 
 /// The resource of every span: service name and version, the Phoenix project, the
@@ -125,89 +161,4 @@ fn resource(config: &Config) -> Resource {
         .with_detector(Box::new(TelemetryResourceDetector))
         .with_attributes(attributes)
         .build()
-}
-
-/// Makes `provider`, built by the application, the pipeline of every traced call, with a
-/// guard that shuts it down. Wrap its exporting processor in a
-/// [`CollectingProcessor`](crate::CollectingProcessor) so collection scopes see its spans.
-///
-/// ```
-/// use agentrace::CollectingProcessor;
-/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
-///
-/// let exporter = InMemorySpanExporter::default();
-/// let provider = SdkTracerProvider::builder()
-///     .with_span_processor(CollectingProcessor::wrapping(SimpleSpanProcessor::new(exporter.clone())))
-///     .build();
-/// let guard = agentrace::init_with_provider(provider).unwrap();
-/// assert!(matches!(agentrace::init(), Err(agentrace::ConfigError::AlreadyInitialized)));
-/// # drop(guard);
-/// ```
-pub fn init_with_provider(provider: SdkTracerProvider) -> Result<TracingGuard, ConfigError> {
-    if pipeline::is_installed() || INITIALIZED.swap(true, Ordering::AcqRel) {
-        return Err(ConfigError::AlreadyInitialized);
-    }
-    pipeline::install(&provider).map_err(|_| ConfigError::AlreadyInitialized)?;
-    let timeout = BatchConfig::default().export_timeout;
-    Ok(TracingGuard {
-        provider: Some(provider),
-        counters: None,
-        timeout,
-    })
-}
-
-/// Keeps tracing set up; dropping it exports what is queued and shuts the pipeline down,
-/// waiting at most the export timeout (`OTEL_BSP_EXPORT_TIMEOUT`, 30 s by default). Spans
-/// that could not be delivered are counted ([`export_stats`](crate::export_stats)) and
-/// reported once on standard error. After that, traced calls run straight through.
-#[must_use = "dropping the guard shuts tracing down: keep it until the end of main"]
-#[derive(Debug)]
-pub struct TracingGuard {
-    provider: Option<SdkTracerProvider>,
-    counters: Option<Arc<Counters>>,
-    timeout: Duration,
-}
-
-impl TracingGuard {
-    /// How long shutdown waits for the last exports.
-    pub fn shutdown_timeout(&self) -> Duration {
-        self.timeout
-    }
-
-    /// Exports what is queued and shuts the pipeline down now, saying whether everything
-    /// was delivered in time.
-    pub fn shutdown(mut self) -> OTelSdkResult {
-        self.stop()
-    }
-
-    fn stop(&mut self) -> OTelSdkResult {
-        let Some(provider) = self.provider.take() else {
-            return Ok(());
-        };
-        crate::activation::set_installed(false);
-        let result = provider.shutdown_with_timeout(self.timeout);
-        if let (Err(error), None) = (&result, &self.counters) {
-            eprintln!("agentrace: shutting the tracer provider down failed: {error}");
-        }
-        result
-    }
-}
-
-impl Drop for TracingGuard {
-    fn drop(&mut self) {
-        let _ = self.stop();
-    }
-}
-
-/// Exports every span queued so far and waits for it, at most the export timeout. Without
-/// an installed pipeline there is nothing to flush.
-///
-/// ```
-/// agentrace::flush().unwrap();
-/// ```
-pub fn flush() -> OTelSdkResult {
-    match pipeline::installed_provider() {
-        Some(provider) => provider.force_flush(),
-        None => Ok(()),
-    }
 }

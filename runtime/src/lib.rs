@@ -38,14 +38,14 @@
 //!     Ok(weather("Paris").await)
 //! }
 //!
-//! let (answer, spans) = futures::executor::block_on(agentrace::collect_spans_async(turn("weather?")));
+//! let (answer, spans) = futures::executor::block_on(agentrace::testing::capture_async(turn("weather?")));
 //! assert_eq!(answer.unwrap(), "sunny in Paris");
 //! let names: Vec<&str> = spans.iter().map(|s| s.name.as_str()).collect();
 //! assert_eq!(names, ["chat tiny-1", "execute_tool weather", "invoke_agent assistant"]);
 //! ```
 //!
-//! With tracing off (nothing installed, or [`set_enabled`]`(false)`), a traced call costs
-//! one atomic load: no span, no serialization, no allocation.
+//! With tracing off (nothing installed, or [`TracingHandle::set_enabled`]`(false)`), a
+//! traced call costs one atomic load: no span, no serialization, no allocation.
 //!
 //! Arguments and return values are captured as JSON text in `input.value` and
 //! `output.value` without adding any bound to your function: a type that implements
@@ -54,62 +54,72 @@
 //! as an error with `error.type` (the error's type name, or [`ErrorType`]) and an
 //! `exception` event; a panic marks it `panic`; a future or stream dropped before it
 //! completes marks it `cancelled`.
+//!
+//! ## The front door
+//!
+//! [`init`] (or [`builder`]`()...`[`init`](Builder::init)) starts tracing once, at the top of
+//! `main`, and returns the [`Tracing`] guard; every setting lives on the [`Builder`], and
+//! the switches that stay live (tracing on or off, content capture, redaction rules) are
+//! methods of its [`TracingHandle`]. [`testing::capture`] gets back the spans a piece of code
+//! made, with or without `init`.
+//!
+//! ## Where things are
+//!
+//! | module | what it holds |
+//! |---|---|
+//! | [`config`] | the [`Builder`]'s settings, resolved ([`config::Config`]) |
+//! | [`capture`] | how values become attributes: JSON capture, limits, redaction rules |
+//! | [`genai`] | GenAI extractor traits and derives, messages, provider names |
+//! | [`semconv`] | the attribute names written |
+//! | [`propagation`], [`conversation`], [`spawn`] | the trace across processes, conversations, tasks and threads |
+//! | [`rollout`] | rollout scopes: an attempt's spans collected and stored (Agent Lightning's tracer) |
+//! | [`store`], [`record`] | the span store and [`SpanRecord`] (crate `agentrace-store`) |
+//! | [`export`] | the batch processor and exporters (crate `agentrace-export`) |
+//! | [`pipeline`] | the processor that feeds collection scopes, for providers of your own |
+//! | [`testing`] | the test kit |
+//! | `http_client` | traced `reqwest` clients (feature `http-client`) |
 #![warn(missing_docs)]
 
 mod activation;
 mod attribute;
+pub mod capture;
 mod collect;
-mod config;
+pub mod config;
 pub mod conversation;
+mod error;
 mod error_type;
-mod export;
 mod future;
 pub mod genai;
-#[cfg(feature = "reqwest")]
-pub mod http;
+mod handle;
+#[cfg(feature = "http-client")]
+pub mod http_client;
 mod init;
 mod integrations;
 mod kind;
-mod pipeline;
+pub mod pipeline;
 pub mod propagation;
-mod record;
-pub mod redact;
 pub mod rollout;
 pub mod semconv;
 mod settings;
 mod span;
 pub mod spawn;
 mod specialize;
-pub mod store;
 mod stream;
 pub mod testing;
-mod tree;
-mod value;
 
 #[doc(hidden)]
 pub mod __private;
 
-pub use activation::{is_enabled, set_enabled};
+pub use agentrace_export as export;
 pub use agentrace_macros::{
     trace, trace_agent, trace_embedding, trace_format, trace_llm, trace_tool,
 };
+pub use agentrace_store as store;
+pub use agentrace_store::record;
+pub use agentrace_store::SpanRecord;
 pub use attribute::ToAttribute;
-pub use collect::{collect_spans, collect_spans_async};
-pub use config::{
-    builder, BatchConfig, Builder, Config, ConfigError, ExporterConfig, OtlpConfig, Protocol,
-    Sampling,
-};
+pub use config::{builder, Builder};
+pub use error::Error;
 pub use error_type::ErrorType;
-pub use export::{dropped_spans, export_stats, BatchProcessor, ConsoleExporter, ExportStats};
-pub use init::{flush, init, init_with_config, init_with_provider, TracingGuard};
-pub use kind::OperationKind;
-pub use pipeline::{install, CollectingProcessor, InstallError, INSTRUMENTATION_NAME};
-pub use record::{
-    RecordEvent, RecordKind, RecordLink, RecordResource, RecordStatus, SpanRecord, StatusCode,
-};
-pub use settings::{
-    capture_content, max_attribute_bytes, max_capture_depth, openinference, set_capture_content,
-    set_max_attribute_bytes, set_max_capture_depth, set_max_stream_output_bytes, set_openinference,
-    DEFAULT_MAX_ATTRIBUTE_BYTES, DEFAULT_MAX_CAPTURE_DEPTH, DEFAULT_MAX_OUTPUT_BYTES,
-};
-pub use tree::render_tree;
+pub use handle::{Tracing, TracingHandle};
+pub use init::init;

@@ -1,5 +1,7 @@
-//! Where spans go: the tracer that traced calls use, and the processor every agentrace
-//! pipeline runs, which hands spans to open collection scopes before passing them on.
+//! The pipeline traced calls use: the tracer of the installed provider, and the
+//! [`CollectingProcessor`] every agentrace pipeline runs, which hands spans to open
+//! collection scopes before passing them on. Where spans then go is
+//! [`export`](crate::export)'s concern.
 
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -18,15 +20,15 @@ use crate::collect::{self, CollectorHandle};
 pub const INSTRUMENTATION_NAME: &str = "agentrace";
 
 /// A span processor that delivers spans to open collection scopes
-/// ([`collect_spans`](crate::collect_spans), [`testing::capture`](crate::testing::capture)),
-/// then passes each span on to the processor it wraps, if any.
+/// ([`testing::capture`](crate::testing::capture), [rollout scopes](crate::rollout)), then
+/// passes each span on to the processor it wraps, if any.
 ///
 /// Every pipeline agentrace builds has exactly one of these. An application that builds its
-/// own `SdkTracerProvider` adds one, wrapping its exporting processor, so that collection
-/// scopes see its spans:
+/// own `SdkTracerProvider` ([`Builder::provider`](crate::Builder::provider)) adds one,
+/// wrapping its exporting processor, so that collection scopes see its spans:
 ///
 /// ```
-/// use agentrace::CollectingProcessor;
+/// use agentrace::pipeline::CollectingProcessor;
 /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
 ///
 /// let exporter = InMemorySpanExporter::default();
@@ -96,73 +98,22 @@ impl SpanProcessor for CollectingProcessor {
 /// The tracer of the pipeline installed for the whole process, if any.
 static INSTALLED: OnceLock<SdkTracer> = OnceLock::new();
 
-/// The provider of the installed pipeline, kept for flush and shutdown.
-static INSTALLED_PROVIDER: OnceLock<SdkTracerProvider> = OnceLock::new();
-
 /// The tracer used by collection scopes when no pipeline is installed: it records every span
 /// and exports nothing.
 static SCOPES_ONLY: OnceLock<(SdkTracerProvider, SdkTracer)> = OnceLock::new();
 
-/// Makes `provider` the pipeline of every traced call in this process.
-///
-/// Use it when the application builds its own `SdkTracerProvider`. Wrap the provider's
-/// exporting processor in a [`CollectingProcessor`] so that collection scopes also see the
-/// spans. Only one pipeline can be installed per process.
-///
-/// ```
-/// use agentrace::CollectingProcessor;
-/// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
-///
-/// #[agentrace::trace]
-/// fn work() -> u8 { 7 }
-///
-/// let exporter = InMemorySpanExporter::default();
-/// let provider = SdkTracerProvider::builder()
-///     .with_span_processor(CollectingProcessor::wrapping(SimpleSpanProcessor::new(exporter.clone())))
-///     .build();
-/// agentrace::install(&provider).unwrap();
-/// work();
-/// assert_eq!(exporter.get_finished_spans().unwrap()[0].name, "work");
-/// assert!(agentrace::install(&provider).is_err());
-/// ```
-pub fn install(provider: &SdkTracerProvider) -> Result<(), InstallError> {
-    INSTALLED
-        .set(tracer_of(provider))
-        .map_err(|_| InstallError::AlreadyInstalled)?;
-    let _ = INSTALLED_PROVIDER.set(provider.clone());
+/// Makes `provider` the pipeline of every traced call in this process; `Err` when one was
+/// installed already ([`Builder::init`](crate::Builder::init) is the only caller).
+pub(crate) fn install(provider: &SdkTracerProvider) -> Result<(), ()> {
+    INSTALLED.set(tracer_of(provider)).map_err(|_| ())?;
     crate::activation::set_installed(true);
     Ok(())
-}
-
-/// The provider of the installed pipeline, if any.
-pub(crate) fn installed_provider() -> Option<&'static SdkTracerProvider> {
-    INSTALLED_PROVIDER.get()
 }
 
 /// `true` once a pipeline was installed in this process.
 pub(crate) fn is_installed() -> bool {
     INSTALLED.get().is_some()
 }
-
-/// Why a pipeline could not be installed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum InstallError {
-    /// A pipeline was installed already; a process has one.
-    AlreadyInstalled,
-}
-
-impl std::fmt::Display for InstallError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            InstallError::AlreadyInstalled => {
-                f.write_str("an agentrace pipeline is already installed in this process")
-            }
-        }
-    }
-}
-
-impl std::error::Error for InstallError {}
 
 /// The tracer a traced call under `parent` should use, or `None` when nothing would record
 /// its span.

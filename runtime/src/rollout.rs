@@ -1,21 +1,21 @@
-//! Trace contexts: a scope per rollout attempt that collects every span made inside it, hands
+//! Rollout scopes: a scope per rollout attempt that collects every span made inside it, hands
 //! them back in sequence order when it ends, and writes them to a span store under the
 //! rollout and attempt (Agent Lightning's `trace_context` and `get_last_trace`).
 //!
-//! A [`TraceContext`] is built on the collection scopes of [`collect_spans`](crate::collect_spans):
-//! its collector also carries the rollout and attempt ids and a handle to the store writer.
+//! A [`RolloutScope`] is built on the collection scopes of
+//! [`testing::capture`](crate::testing::capture): its collector also carries the rollout and attempt ids and a handle to the store writer.
 //! Spans go to the store from a background thread ([`StoreWriter`]), so a slow or failing
 //! store never breaks the agent: its spans still come back, with the failure in
 //! [`Trace::store_error`].
 //!
 //! ```
-//! use agentrace::rollout::TraceContext;
+//! use agentrace::rollout::RolloutScope;
 //!
 //! #[agentrace::trace_tool]
 //! fn search(query: &str) -> String { format!("found {query}") }
 //!
-//! let context = TraceContext::for_rollout("episode", "rollout-1", "attempt-1").unwrap().without_store();
-//! let (answer, trace) = context.run(|| search("rust")).unwrap();
+//! let scope = RolloutScope::for_rollout("episode", "rollout-1", "attempt-1").unwrap().without_store();
+//! let (answer, trace) = scope.run(|| search("rust")).unwrap();
 //! assert_eq!(answer, "found rust");
 //! assert_eq!(trace.spans[0].rollout_id.as_deref(), Some("rollout-1"));
 //! assert_eq!(trace.spans[0].sequence_id, 1);
@@ -25,27 +25,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
-use crate::collect::{current_sink, Scope, SpanSink};
-use crate::record::SpanRecord;
-use crate::store::{StoreError, StoreWriter, WriteAck};
+use agentrace_store::{default_writer, SpanRecord, StoreError, StoreWriter, WriteAck};
 
-/// The store writer trace contexts use unless told otherwise.
-static DEFAULT_STORE: Mutex<Option<Arc<StoreWriter>>> = Mutex::new(None);
-
-/// Sets (or with `None` clears) the store that trace contexts write to by default.
-pub fn set_default_store(writer: Option<Arc<StoreWriter>>) {
-    *lock(&DEFAULT_STORE) = writer;
-}
-
-/// Sets the default store of trace contexts unless one is set already.
-pub(crate) fn set_default_store_if_unset(writer: Arc<StoreWriter>) {
-    lock(&DEFAULT_STORE).get_or_insert(writer);
-}
-
-/// The store trace contexts write to by default, if one is set.
-pub fn default_store() -> Option<Arc<StoreWriter>> {
-    lock(&DEFAULT_STORE).clone()
-}
+use crate::collect::{current_forward, Forward, Scope};
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
@@ -53,14 +35,14 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// How long a trace context waits by default, when it ends, for the store to confirm its
+/// How long a rollout scope waits by default, when it ends, for the store to confirm its
 /// spans.
 pub const DEFAULT_STORE_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// A scope that collects the spans of one attempt of a rollout (or of any named piece of
 /// work) and writes them to a span store.
 #[derive(Clone, Debug)]
-pub struct TraceContext {
+pub struct RolloutScope {
     name: String,
     rollout_id: Option<String>,
     attempt_id: Option<String>,
@@ -75,13 +57,13 @@ enum StoreChoice {
     Nowhere,
 }
 
-/// Why a trace context could not be opened.
+/// Why a rollout scope could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum TraceContextError {
-    /// A trace context was opened inside another one on the same task.
+pub enum RolloutError {
+    /// A rollout scope was opened inside another one on the same task.
     Nested {
-        /// The name of the context that could not be opened.
+        /// The name of the scope that could not be opened.
         name: String,
     },
     /// Only one of rollout id and attempt id was given: give both or neither.
@@ -90,33 +72,33 @@ pub enum TraceContextError {
     EmptyId,
 }
 
-impl std::fmt::Display for TraceContextError {
+impl std::fmt::Display for RolloutError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TraceContextError::Nested { name } => write!(
+            RolloutError::Nested { name } => write!(
                 f,
-                "trace context {name:?} opened inside another trace context on the same task"
+                "rollout scope {name:?} opened inside another rollout scope on the same task"
             ),
-            TraceContextError::HalfIds => {
-                f.write_str("a trace context needs both a rollout id and an attempt id, or neither")
+            RolloutError::HalfIds => {
+                f.write_str("a rollout scope needs both a rollout id and an attempt id, or neither")
             }
-            TraceContextError::EmptyId => f.write_str("rollout and attempt ids must not be empty"),
+            RolloutError::EmptyId => f.write_str("rollout and attempt ids must not be empty"),
         }
     }
 }
 
-impl std::error::Error for TraceContextError {}
+impl std::error::Error for RolloutError {}
 
-/// The spans of a finished trace context.
+/// The spans of a finished rollout scope.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Trace {
-    /// The context's name.
+    /// The scope's name.
     pub name: String,
-    /// The rollout, if the context had one.
+    /// The rollout, if the scope had one.
     pub rollout_id: Option<String>,
-    /// The attempt, if the context had one.
+    /// The attempt, if the scope had one.
     pub attempt_id: Option<String>,
-    /// Every span that started and ended inside the context, in sequence order. When the
+    /// Every span that started and ended inside the scope, in sequence order. When the
     /// store confirmed them all, they carry the store's sequence ids; otherwise ids numbered
     /// here, in the order the spans ended.
     pub spans: Vec<SpanRecord>,
@@ -124,10 +106,10 @@ pub struct Trace {
     pub store_error: Option<StoreError>,
 }
 
-impl TraceContext {
-    /// A context with no rollout: its spans are stored without one.
+impl RolloutScope {
+    /// A scope with no rollout: its spans are stored without one.
     pub fn new(name: impl Into<String>) -> Self {
-        TraceContext {
+        RolloutScope {
             name: name.into(),
             rollout_id: None,
             attempt_id: None,
@@ -136,44 +118,46 @@ impl TraceContext {
         }
     }
 
-    /// A context for one attempt of a rollout.
+    /// A scope for one attempt of a rollout.
     pub fn for_rollout(
         name: impl Into<String>,
         rollout_id: impl Into<String>,
         attempt_id: impl Into<String>,
-    ) -> Result<Self, TraceContextError> {
+    ) -> Result<Self, RolloutError> {
         let (rollout_id, attempt_id) = (rollout_id.into(), attempt_id.into());
         Self::with_ids(name, Some(&rollout_id), Some(&attempt_id))
     }
 
-    /// A context with both ids or neither; one without the other is an error.
+    /// A scope with both ids or neither; one without the other is an error.
     ///
     /// ```
-    /// use agentrace::rollout::{TraceContext, TraceContextError};
-    /// assert!(TraceContext::with_ids("t", None, None).is_ok());
-    /// assert_eq!(TraceContext::with_ids("t", Some("r1"), None).unwrap_err(), TraceContextError::HalfIds);
+    /// use agentrace::rollout::{RolloutScope, RolloutError};
+    /// assert!(RolloutScope::with_ids("t", None, None).is_ok());
+    /// assert_eq!(RolloutScope::with_ids("t", Some("r1"), None).unwrap_err(), RolloutError::HalfIds);
     /// ```
     pub fn with_ids(
         name: impl Into<String>,
         rollout_id: Option<&str>,
         attempt_id: Option<&str>,
-    ) -> Result<Self, TraceContextError> {
-        let mut context = TraceContext::new(name);
+    ) -> Result<Self, RolloutError> {
+        let mut context = RolloutScope::new(name);
         match (rollout_id, attempt_id) {
             (None, None) => {}
             (Some(rollout), Some(attempt)) => {
                 if rollout.is_empty() || attempt.is_empty() {
-                    return Err(TraceContextError::EmptyId);
+                    return Err(RolloutError::EmptyId);
                 }
                 context.rollout_id = Some(rollout.to_owned());
                 context.attempt_id = Some(attempt.to_owned());
             }
-            _ => return Err(TraceContextError::HalfIds),
+            _ => return Err(RolloutError::HalfIds),
         }
         Ok(context)
     }
 
-    /// Write the spans through `writer` instead of the [default store](default_store).
+    /// Write the spans through `writer` instead of the process's
+    /// [default writer](agentrace_store::default_writer) (the embedded store's, when tracing
+    /// started with it).
     pub fn store(mut self, writer: Arc<StoreWriter>) -> Self {
         self.store = StoreChoice::Writer(writer);
         self
@@ -185,66 +169,66 @@ impl TraceContext {
         self
     }
 
-    /// How long the context waits, when it ends, for the store to confirm its spans
+    /// How long the scope waits, when it ends, for the store to confirm its spans
     /// (default [`DEFAULT_STORE_TIMEOUT`]). Past it the spans come back all the same.
     pub fn store_timeout(mut self, timeout: Duration) -> Self {
         self.store_timeout = timeout;
         self
     }
 
-    /// Runs `f` inside the context and returns its result with the context's spans.
+    /// Runs `f` inside the scope and returns its result with the scope's spans.
     ///
-    /// `Err` when a trace context is open already on this thread or task.
-    pub fn run<R>(self, f: impl FnOnce() -> R) -> Result<(R, Trace), TraceContextError> {
-        let (scope, sink) = self.open()?;
+    /// `Err` when a rollout scope is open already on this thread or task.
+    pub fn run<R>(self, f: impl FnOnce() -> R) -> Result<(R, Trace), RolloutError> {
+        let (scope, forward) = self.open()?;
         let result = {
             let _current = scope.context.clone().attach();
             f()
         };
-        Ok((result, self.finish(&scope, &sink)))
+        Ok((result, self.finish(&scope, &forward)))
     }
 
-    /// Awaits `future` inside the context and returns its output with the context's spans.
+    /// Awaits `future` inside the scope and returns its output with the scope's spans.
     ///
-    /// Tasks spawned from inside belong to the context when they carry the current
+    /// Tasks spawned from inside belong to the scope when they carry the current
     /// OpenTelemetry context (`opentelemetry::context::FutureExt::with_current_context`).
-    /// When it ends, the context may block the thread up to its
+    /// When it ends, the scope may block the thread up to its
     /// [`store_timeout`](Self::store_timeout) while the store confirms the spans.
     pub async fn run_async<F: std::future::Future>(
         self,
         future: F,
-    ) -> Result<(F::Output, Trace), TraceContextError> {
+    ) -> Result<(F::Output, Trace), RolloutError> {
         use opentelemetry::context::FutureExt as _;
-        let (scope, sink) = self.open()?;
+        let (scope, forward) = self.open()?;
         let output = future.with_context(scope.context.clone()).await;
-        Ok((output, self.finish(&scope, &sink)))
+        Ok((output, self.finish(&scope, &forward)))
     }
 
-    fn open(&self) -> Result<(Scope, Arc<RolloutSink>), TraceContextError> {
-        if current_sink().is_some() {
-            return Err(TraceContextError::Nested {
+    fn open(&self) -> Result<(Scope, Arc<RolloutForward>), RolloutError> {
+        if current_forward().is_some() {
+            return Err(RolloutError::Nested {
                 name: self.name.clone(),
             });
         }
         let writer = match &self.store {
-            StoreChoice::Default => default_store(),
+            StoreChoice::Default => default_writer(),
             StoreChoice::Writer(writer) => Some(writer.clone()),
             StoreChoice::Nowhere => None,
         };
-        let sink = Arc::new(RolloutSink {
+        let forward = Arc::new(RolloutForward {
             rollout_id: self.rollout_id.clone(),
             attempt_id: self.attempt_id.clone(),
             writer,
             acks: Arc::new(Acks::default()),
         });
-        Ok((Scope::open_with(Some(sink.clone())), sink))
+        Ok((Scope::open_with(Some(forward.clone())), forward))
     }
 
-    fn finish(&self, scope: &Scope, sink: &RolloutSink) -> Trace {
+    fn finish(&self, scope: &Scope, forward: &RolloutForward) -> Trace {
         let mut store_error = None;
         let mut spans = scope.collector.take();
-        if sink.writer.is_some() {
-            match sink.acks.wait(self.store_timeout) {
+        if forward.writer.is_some() {
+            match forward.acks.wait(self.store_timeout) {
                 Ok(sequence) => {
                     let ids: Option<Vec<u64>> = spans
                         .iter()
@@ -274,18 +258,18 @@ impl TraceContext {
     }
 }
 
-/// The sink of one trace context: names the rollout on each record and queues it for the
+/// The forward of one rollout scope: names the rollout on each record and queues it for the
 /// store.
 #[derive(Debug)]
-struct RolloutSink {
+struct RolloutForward {
     rollout_id: Option<String>,
     attempt_id: Option<String>,
     writer: Option<Arc<StoreWriter>>,
     acks: Arc<Acks>,
 }
 
-impl SpanSink for RolloutSink {
-    fn accept(&self, record: &mut SpanRecord) {
+impl Forward for RolloutForward {
+    fn forward(&self, record: &mut SpanRecord) {
         record.rollout_id.clone_from(&self.rollout_id);
         record.attempt_id.clone_from(&self.attempt_id);
         if let Some(writer) = &self.writer {

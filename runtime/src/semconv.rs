@@ -140,5 +140,9 @@ pub const AGENTRACE_FORMAT_MESSAGE_COUNT: &str = "agentrace.format.message_count
 pub const AGENTRACE_FORMAT_TARGET: &str = "agentrace.format.target";
 /// How many items a traced stream or iterator yielded.
 pub const AGENTRACE_STREAM_ITEMS: &str = "agentrace.stream.items";
-/// Set to `true` when a captured value was cut to the length limit.
-pub const AGENTRACE_OUTPUT_TRUNCATED: &str = "agentrace.output.truncated";
+/// The JSON paths of captured values that were redacted, as a string array
+/// (`["input.value.request.api_key"]`).
+pub const AGENTRACE_REDACTED: &str = "agentrace.redacted";
+/// The attributes whose captured value was cut to the length limit, as a string array
+/// (`["output.value"]`).
+pub const AGENTRACE_TRUNCATED: &str = "agentrace.truncated";

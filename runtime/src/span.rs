@@ -10,9 +10,8 @@ use opentelemetry::trace::{Span as _, SpanBuilder, Status, TraceContextExt, Trac
 use opentelemetry::{Context, ContextGuard, KeyValue, Value};
 use opentelemetry_sdk::trace::Span;
 
+use crate::capture::{Capture, Notes};
 use crate::kind::{OperationKind, SpanMeta};
-use crate::redact::Notes;
-use crate::value::Capture;
 use crate::{activation, pipeline, semconv, settings};
 
 /// Starts the span of a traced call, or returns `None` at the cost of one atomic load when
@@ -215,7 +214,7 @@ impl Recorder<'_> {
     }
 
     /// Adds what another captured attribute of this span redacted or cut (see
-    /// `value::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
+    /// `capture::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
     pub(crate) fn add_notes(&mut self, notes: Notes) {
         if !notes.is_empty() {
             self.input_capture().add_notes(notes);
@@ -358,7 +357,7 @@ impl Outcome {
     }
 
     /// Adds what another captured attribute of this span redacted or cut (see
-    /// `value::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
+    /// `capture::capture_json`), for `agentrace.redacted` / `agentrace.truncated`.
     pub(crate) fn add_notes(&mut self, notes: Notes) {
         if !notes.is_empty() {
             self.output_capture().add_notes(notes);
@@ -368,7 +367,7 @@ impl Outcome {
     /// Records an error, its message redacted; the first one recorded is kept.
     pub fn error(&mut self, class: Cow<'static, str>, message: String) {
         if self.error.is_none() {
-            let message = match crate::redact::redact_str(&message) {
+            let message = match crate::capture::redact_str(&message) {
                 Cow::Borrowed(_) => message,
                 Cow::Owned(redacted) => redacted,
             };

@@ -17,7 +17,7 @@ use opentelemetry::Value;
 use serde::Serialize;
 
 use crate::attribute::ToAttribute;
-use crate::value::{self, Capture};
+use crate::capture::{self, Capture};
 use crate::ErrorType;
 
 /// The wrapper the specialized methods are implemented on.
@@ -30,7 +30,7 @@ pub trait CaptureSerialize {
 }
 impl<T: Serialize + ?Sized> CaptureSerialize for &&Wrap<&T> {
     fn __agentrace_capture(&self, out: &mut Capture) {
-        value::write_serialize(out, self.0);
+        capture::write_serialize(out, self.0);
     }
 }
 
@@ -41,7 +41,7 @@ pub trait CaptureDebug {
 }
 impl<T: Debug + ?Sized> CaptureDebug for &Wrap<&T> {
     fn __agentrace_capture(&self, out: &mut Capture) {
-        value::write_debug(out, self.0);
+        capture::write_debug(out, self.0);
     }
 }
 
@@ -52,7 +52,7 @@ pub trait CaptureTypeName {
 }
 impl<T: ?Sized> CaptureTypeName for Wrap<&T> {
     fn __agentrace_capture(&self, out: &mut Capture) {
-        value::write_type_name::<T>(out);
+        capture::write_type_name::<T>(out);
     }
 }
 
@@ -75,8 +75,8 @@ pub trait AttributeSerialize {
 impl<T: Serialize + ?Sized> AttributeSerialize for &&Wrap<&T> {
     fn __agentrace_attribute(&self) -> Option<Value> {
         let mut out = Vec::new();
-        value::write_serialize(&mut out, self.0);
-        let text = value::into_string(out);
+        capture::write_serialize(&mut out, self.0);
+        let text = capture::into_string(out);
         Some(Value::from(
             serde_json::from_str::<String>(&text).unwrap_or(text),
         ))
@@ -91,8 +91,8 @@ pub trait AttributeDebug {
 impl<T: Debug + ?Sized> AttributeDebug for &Wrap<&T> {
     fn __agentrace_attribute(&self) -> Option<Value> {
         let mut out = Vec::new();
-        value::write_debug(&mut out, self.0);
-        let text = value::into_string(out);
+        capture::write_debug(&mut out, self.0);
+        let text = capture::into_string(out);
         Some(Value::from(
             serde_json::from_str::<String>(&text).unwrap_or(text),
         ))

@@ -3,8 +3,9 @@
 //! the switch is process-wide.)
 
 use agentrace::genai::{LlmRequest, Message, ToolCall};
+use agentrace::record::StatusCode;
 use agentrace::testing::{capture, span};
-use agentrace::{trace_llm, trace_tool, StatusCode};
+use agentrace::{trace_llm, trace_tool};
 
 #[derive(LlmRequest)]
 struct Chat {
@@ -48,7 +49,11 @@ fn forced(text: &str) -> usize {
 
 #[test]
 fn capture_off_keeps_metadata_and_drops_content_unless_a_macro_forces_it() {
-    agentrace::set_capture_content(false);
+    let tracing = agentrace::builder()
+        .no_export()
+        .init()
+        .expect("tracing starts once per test binary");
+    tracing.set_capture_content(false);
     let (_, spans) = capture(|| {
         let _ = ask("secret prompt");
         chat(&Chat {
@@ -63,7 +68,7 @@ fn capture_off_keeps_metadata_and_drops_content_unless_a_macro_forces_it() {
         });
         forced("shown")
     });
-    agentrace::set_capture_content(true);
+    tracing.set_capture_content(true);
     let llm = span(&spans, "chat m");
     assert!(llm.attr("input.value").is_none());
     assert!(llm.attr("output.value").is_none());

@@ -5,16 +5,26 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use agentrace::{Config, ConfigError, ExporterConfig, OtlpConfig, Protocol, Sampling};
+use agentrace::config::{Config, ExporterConfig, OtlpConfig, Protocol, Sampling};
+use agentrace::Error;
+
+/// The settings the environment `pairs` gives, as `init()` would resolve them.
+fn from_env(pairs: &[(&str, &str)]) -> Result<Config, Error> {
+    let env: HashMap<String, String> = pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    agentrace::builder()
+        .with_env(move |name| env.get(name).cloned())
+        .build_config()
+}
 
 fn config(pairs: &[(&str, &str)]) -> Config {
-    let env: HashMap<&str, &str> = pairs.iter().copied().collect();
-    Config::from_env_map(&env).unwrap_or_else(|error| panic!("{pairs:?}: {error}"))
+    from_env(pairs).unwrap_or_else(|error| panic!("{pairs:?}: {error}"))
 }
 
 fn error(pairs: &[(&str, &str)]) -> String {
-    let env: HashMap<&str, &str> = pairs.iter().copied().collect();
-    match Config::from_env_map(&env) {
+    match from_env(pairs) {
         Ok(config) => panic!("{pairs:?} was accepted: {config:?}"),
         Err(error) => error.to_string(),
     }
@@ -47,7 +57,7 @@ fn empty_environment_gives_the_documented_defaults() {
         config.sampler,
         Sampling::ParentBased(Box::new(Sampling::AlwaysOn))
     );
-    assert_eq!(config.batch, agentrace::BatchConfig::default());
+    assert_eq!(config.batch, agentrace::export::BatchConfig::default());
     assert_eq!(config.batch.max_queue_size, 2048);
     assert_eq!(config.capture_content, None);
 }
@@ -432,7 +442,7 @@ fn invalid_builder_values_name_the_field() {
         .build_config()
         .unwrap_err();
     assert!(
-        matches!(&err, ConfigError::Invalid { name, .. } if name == "builder.otlp"),
+        matches!(&err, Error::Invalid { name, .. } if name == "builder.otlp"),
         "{err}"
     );
     let err = agentrace::builder()

@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 
 use agentrace::conversation::Conversation;
+use agentrace::pipeline::CollectingProcessor;
 use agentrace::propagation::{extract, inject};
 use agentrace::testing::{capture, capture_async, span};
-use agentrace::{CollectingProcessor, SpanRecord};
+use agentrace::SpanRecord;
 use opentelemetry::trace::{Tracer as _, TracerProvider as _};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
 

@@ -8,7 +8,8 @@ use std::future::Future;
 use std::pin::pin;
 use std::task::{Context, Poll};
 
-use agentrace::{trace, trace_llm, CollectingProcessor};
+use agentrace::pipeline::CollectingProcessor;
+use agentrace::{trace, trace_llm};
 use futures::stream::{self, Stream, StreamExt};
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
 
@@ -89,16 +90,16 @@ fn the_disabled_path_allocates_nothing_and_records_nothing() {
             exporter.clone(),
         )))
         .build();
-    agentrace::install(&provider).unwrap();
+    let tracing = agentrace::builder().provider(provider).init().unwrap();
 
-    agentrace::set_enabled(false);
+    tracing.set_enabled(false);
     assert_eq!(exercise(), 0, "switched off at run time: no allocation");
     assert!(
         exporter.get_finished_spans().unwrap().is_empty(),
         "and no span"
     );
 
-    agentrace::set_enabled(true);
+    tracing.set_enabled(true);
     assert!(
         exercise() > 0,
         "enabled, spans cost allocations (the counter works)"

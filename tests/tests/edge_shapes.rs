@@ -2,8 +2,9 @@
 
 use std::fmt::Display;
 
+use agentrace::record::StatusCode;
 use agentrace::testing::{capture, capture_async, span};
-use agentrace::{trace, StatusCode};
+use agentrace::trace;
 
 #[trace]
 fn displayable(n: u8) -> impl Display {

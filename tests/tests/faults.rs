@@ -30,10 +30,11 @@ fn measured_program() {
     let guard = agentrace::init().expect("init");
     let (on_mean, on_max) = time_calls();
     let timeout = guard.shutdown_timeout();
+    let handle = guard.handle();
     let shutdown = Instant::now();
     drop(guard);
     let shutdown_ms = shutdown.elapsed().as_millis();
-    let stats = agentrace::export_stats();
+    let stats = handle.export_stats();
     println!(
         "RESULT off_mean_ns={off_mean} on_mean_ns={on_mean} on_max_ns={on_max} shutdown_ms={shutdown_ms} \
          timeout_ms={} exported={} dropped={} failed={} abandoned={} not_delivered={}",
@@ -42,7 +43,7 @@ fn measured_program() {
         stats.dropped,
         stats.failed,
         stats.abandoned,
-        agentrace::dropped_spans(),
+        stats.not_delivered(),
     );
 }
 

@@ -5,8 +5,9 @@ use agentrace::genai::{
     AgentInfo, ChatMessage, EmbeddingRequest, EmbeddingResponse, FormatRequest, LlmRequest,
     LlmResponse, StreamChunk, TokenUsage, ToolCall, ToolResult,
 };
+use agentrace::record::StatusCode;
 use agentrace::testing::{capture, capture_async, span};
-use agentrace::{trace_agent, trace_embedding, trace_format, trace_llm, trace_tool, StatusCode};
+use agentrace::{trace_agent, trace_embedding, trace_format, trace_llm, trace_tool};
 use futures::stream::{self, Stream, StreamExt};
 use serde::Serialize;
 

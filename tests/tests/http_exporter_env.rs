@@ -6,8 +6,9 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::mpsc;
 
-use agentrace::http::{reqwest, reqwest_middleware::ClientBuilder, HttpTracing};
+use agentrace::http_client::HttpTracing;
 use agentrace::testing::capture_async;
+use reqwest_middleware::ClientBuilder;
 
 /// Serves `count` requests, sending whether each carried a `traceparent`.
 fn server(count: usize) -> (String, mpsc::Receiver<bool>) {

@@ -9,10 +9,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 
-use agentrace::http::reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
-use agentrace::http::{reqwest, HttpTracing};
+use agentrace::http_client::HttpTracing;
+use agentrace::record::StatusCode;
 use agentrace::testing::{capture_async, span};
-use agentrace::{SpanRecord, StatusCode};
+use agentrace::SpanRecord;
+use reqwest_middleware::{ClientBuilder, ClientWithMiddleware};
 
 /// What the server received: path and query, headers (lowercase names), body.
 #[derive(Clone, Debug)]
@@ -139,7 +140,7 @@ fn a_request_gets_a_client_span_with_the_http_attributes() {
     assert_eq!(status, Ok(200));
     let agent = span(&spans, "invoke_agent caller");
     let http = span(&spans, "POST");
-    assert_eq!(http.kind, agentrace::RecordKind::Client);
+    assert_eq!(http.kind, agentrace::record::RecordKind::Client);
     assert_eq!(http.parent_id.as_deref(), Some(agent.span_id.as_str()));
     assert_eq!(http.attr_str("http.request.method"), Some("POST"));
     assert_eq!(

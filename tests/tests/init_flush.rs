@@ -1,5 +1,5 @@
 //! Spans from a short-lived program all arrive: dropping the guard exports what is queued
-//! before the program exits, and `agentrace::flush()` exports on demand. The batch delay is
+//! before the program exits, and the handle's `flush()` exports on demand. The batch delay is
 //! a minute, so nothing would be sent on schedule.
 
 use agentrace_tests::otlp_receiver::{agent, child, Receiver, Wire};
@@ -45,7 +45,7 @@ fn flush_delivers_queued_spans_on_demand() {
         for n in 0..100 {
             agent::ping(n);
         }
-        agentrace::flush().expect("flush");
+        guard.flush().expect("flush");
         // Leave without the guard's shutdown: only the flush can have sent the spans.
         std::mem::forget(guard);
         std::process::exit(0);

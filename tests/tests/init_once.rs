@@ -1,8 +1,8 @@
-//! Tracing is set up once per process: a second `init`, `init_with_provider` or `install`
-//! is a clear error, and the first guard keeps working. (One test: this binary is one
+//! Tracing is set up once per process: a second `init`, with or without a provider of the
+//! application's own, is a clear error, and the first guard keeps working. (One test: this binary is one
 //! process.)
 
-use agentrace::ConfigError;
+use agentrace::Error;
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
 #[agentrace::trace]
@@ -17,24 +17,23 @@ fn a_second_setup_is_an_error_and_the_first_keeps_working() {
         .init()
         .expect("the first init");
     let second = agentrace::init().unwrap_err();
-    assert_eq!(second, ConfigError::AlreadyInitialized);
+    assert_eq!(second, Error::AlreadyInitialized);
     assert!(
         second.to_string().contains("already initialized"),
         "{second}"
     );
     let provider = SdkTracerProvider::builder().build();
     assert_eq!(
-        agentrace::init_with_provider(provider.clone()).unwrap_err(),
-        ConfigError::AlreadyInitialized
+        agentrace::builder()
+            .provider(provider.clone())
+            .init()
+            .unwrap_err(),
+        Error::AlreadyInitialized
     );
-    assert!(agentrace::install(&provider).is_err());
 
-    let (_, spans) = agentrace::collect_spans(work);
+    let (_, spans) = agentrace::testing::capture(work);
     assert_eq!(spans.len(), 1, "the first pipeline still records");
-    agentrace::flush().expect("flush");
+    guard.flush().expect("flush");
     guard.shutdown().expect("shutdown");
-    assert_eq!(
-        agentrace::init().unwrap_err(),
-        ConfigError::AlreadyInitialized
-    );
+    assert_eq!(agentrace::init().unwrap_err(), Error::AlreadyInitialized);
 }

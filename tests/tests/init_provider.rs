@@ -1,7 +1,7 @@
 //! An application that built its own tracer provider hands it to agentrace: traced calls use
 //! it, and the guard shuts it down.
 
-use agentrace::CollectingProcessor;
+use agentrace::pipeline::CollectingProcessor;
 use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
 
 #[agentrace::trace_tool]
@@ -17,7 +17,10 @@ fn an_application_provider_receives_the_spans_and_is_shut_down_by_the_guard() {
             exporter.clone(),
         )))
         .build();
-    let guard = agentrace::init_with_provider(provider.clone()).expect("hand the provider over");
+    let guard = agentrace::builder()
+        .provider(provider.clone())
+        .init()
+        .expect("hand the provider over");
     assert_eq!(lookup("a"), "A");
     let spans = exporter.get_finished_spans().unwrap();
     assert_eq!(spans.len(), 1);

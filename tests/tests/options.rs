@@ -156,7 +156,7 @@ fn per_kind_options_land_on_their_attributes() {
     assert_eq!(tool.attr_str("gen_ai.tool.description"), Some("Web search"));
     assert_eq!(tool.parent_id.as_deref(), Some(agent.span_id.as_str()));
     let embedding = span(&spans, "embeddings embed-3");
-    assert_eq!(embedding.kind, agentrace::RecordKind::Client);
+    assert_eq!(embedding.kind, agentrace::record::RecordKind::Client);
     assert_eq!(
         embedding.attr_str("openinference.span.kind"),
         Some("EMBEDDING")

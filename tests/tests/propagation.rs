@@ -5,13 +5,13 @@
 
 use std::collections::HashMap;
 
-use agentrace::http::reqwest::header::HeaderMap;
 use agentrace::propagation::{self, extract, inject, rejected_headers, Carrier};
 use agentrace::testing::capture;
 use agentrace::SpanRecord;
 use opentelemetry::baggage::BaggageExt;
 use opentelemetry::trace::TraceContextExt;
 use opentelemetry::KeyValue;
+use reqwest::header::HeaderMap;
 
 #[agentrace::trace_agent(name = "sender")]
 fn send<C: Carrier + Default>() -> C {

@@ -9,10 +9,9 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 
 use agentrace::conversation::Conversation;
-use agentrace::http::reqwest;
-use agentrace::http::reqwest_middleware::ClientWithMiddleware;
 use agentrace::testing::{capture_async, span};
 use agentrace::SpanRecord;
+use reqwest_middleware::ClientWithMiddleware;
 
 const AGENT_B: &str = env!("CARGO_BIN_EXE_agent_b");
 
@@ -46,7 +45,8 @@ async fn ask_b(client: &ClientWithMiddleware, url: &str) -> String {
 #[test]
 fn agent_b_in_another_process_continues_agent_a_trace_with_its_ids() {
     let (mut child, port) = start_b();
-    let client = agentrace::http::client(reqwest::Client::builder().no_proxy().build().unwrap());
+    let client =
+        agentrace::http_client::client(reqwest::Client::builder().no_proxy().build().unwrap());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

@@ -1,7 +1,7 @@
 //! Redaction modes and custom rules, on real spans. The settings are process-wide, so this
 //! file is one test that walks through them in order.
 
-use agentrace::redact::{self, Mode, Redaction};
+use agentrace::capture::{Mode, Redaction};
 use agentrace::testing::{capture, span};
 use agentrace::trace_tool;
 use serde_json::{json, Value};
@@ -23,13 +23,17 @@ fn modes_custom_rules_and_switching_off() {
     let value =
         json!({"api_key": "kq-1234-abcd-5678", "note": "sk-proj-AbCdEfGhIjKlMnOpQrStUv0123"});
 
-    redact::configure(Redaction::default());
+    let tracing = agentrace::builder()
+        .no_export()
+        .redaction(Redaction::default())
+        .init()
+        .expect("tracing starts once per test binary");
     assert_eq!(
         captured(&value),
         json!({"api_key": "[REDACTED:api_key]", "note": "[REDACTED:api_key]"})
     );
 
-    redact::configure(Redaction::default().mode(Mode::Hash));
+    tracing.set_redaction(Redaction::default().mode(Mode::Hash));
     let first = captured(&value);
     let again = captured(&json!({"other": "sk-proj-AbCdEfGhIjKlMnOpQrStUv0123"}));
     let marker = first["note"].as_str().unwrap();
@@ -42,19 +46,18 @@ fn modes_custom_rules_and_switching_off() {
     assert_ne!(first["api_key"], first["note"], "different secrets differ");
     assert!(!first.to_string().contains("AbCdEf"));
 
-    redact::configure(Redaction::default().mode(Mode::Partial));
+    tracing.set_redaction(Redaction::default().mode(Mode::Partial));
     assert_eq!(
         captured(&value),
         json!({"api_key": "[REDACTED:api_key:...5678]", "note": "[REDACTED:api_key:...0123]"})
     );
 
-    redact::configure(
-        Redaction::default()
-            .key_pattern("tenant_id")
-            .value_prefix("acme_", 12, "acme_key")
-            .value_literal("correct horse battery")
-            .callback(|text| text.contains("INTERNAL").then(|| "internal".to_owned())),
-    );
+    let custom = Redaction::default()
+        .key_pattern("tenant_id")
+        .value_prefix("acme_", 12, "acme_key")
+        .value_literal("correct horse battery")
+        .callback(|text| text.contains("INTERNAL").then(|| "internal".to_owned()));
+    tracing.set_redaction(custom.clone());
     assert_eq!(
         captured(&json!({
             "TenantId": "t-1",
@@ -72,7 +75,7 @@ fn modes_custom_rules_and_switching_off() {
         })
     );
 
-    redact::set_enabled(false);
+    tracing.set_redaction(custom.clone().enabled(false));
     assert_eq!(
         captured(&value),
         value,
@@ -82,10 +85,10 @@ fn modes_custom_rules_and_switching_off() {
     assert!(span(&spans, "execute_tool echo")
         .attr("agentrace.redacted")
         .is_none());
-    redact::set_enabled(true);
+    tracing.set_redaction(custom.enabled(true));
     assert_eq!(
         captured(&value)["api_key"],
         "[REDACTED:tenant_id]".replace("tenant_id", "api_key")
     );
-    redact::configure(Redaction::default());
+    tracing.set_redaction(Redaction::default());
 }

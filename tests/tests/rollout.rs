@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use agentrace::rollout::{Trace, TraceContext, TraceContextError};
+use agentrace::rollout::{RolloutError, RolloutScope, Trace};
 use agentrace::store::{
     MemoryStore, Page, Query, SpanStore, StoreError, StoreWriter, TraceSummary,
 };
@@ -54,7 +54,7 @@ async fn hundred_concurrent_contexts_each_get_exactly_their_own_spans() {
         .map(|n| {
             let writer = writer.clone();
             tokio::spawn(async move {
-                let context = TraceContext::for_rollout("episode", format!("r{n}"), "a1").unwrap();
+                let context = RolloutScope::for_rollout("episode", format!("r{n}"), "a1").unwrap();
                 context
                     .store(writer)
                     .run_async(turn(format!("city{n}")))
@@ -114,7 +114,7 @@ async fn hundred_concurrent_contexts_each_get_exactly_their_own_spans() {
 
 #[tokio::test]
 async fn spawned_tasks_carrying_the_context_and_streams_polled_inside_are_collected() {
-    let context = TraceContext::for_rollout("t", "r1", "a1")
+    let context = RolloutScope::for_rollout("t", "r1", "a1")
         .unwrap()
         .without_store();
     let (_, trace) = context
@@ -156,7 +156,7 @@ fn reply(n: usize) -> impl futures::Stream<Item = String> {
 async fn a_stream_returned_from_a_context_and_polled_later_still_reaches_the_store() {
     let store = Arc::new(MemoryStore::new(1 << 20));
     let writer = writer_to(store.clone());
-    let context = TraceContext::for_rollout("t", "r1", "a1")
+    let context = RolloutScope::for_rollout("t", "r1", "a1")
         .unwrap()
         .store(writer.clone());
     let (stream, trace) = context.run_async(async { reply(1) }).await.unwrap();
@@ -176,7 +176,7 @@ fn attempts_of_a_rollout_continue_its_sequence() {
     let store = Arc::new(MemoryStore::new(1 << 20));
     let writer = writer_to(store.clone());
     for (attempt, expected) in [("a1", [1, 2]), ("a2", [3, 4])] {
-        let context = TraceContext::for_rollout("t", "r1", attempt)
+        let context = RolloutScope::for_rollout("t", "r1", attempt)
             .unwrap()
             .store(writer.clone());
         let (_, trace) = context
@@ -209,18 +209,18 @@ fn attempts_of_a_rollout_continue_its_sequence() {
 
 #[test]
 fn opening_a_context_inside_another_is_an_error() {
-    let outer = TraceContext::new("outer").without_store();
+    let outer = RolloutScope::new("outer").without_store();
     let (inner, trace) = outer
-        .run(|| TraceContext::new("inner").without_store().run(|| 1))
+        .run(|| RolloutScope::new("inner").without_store().run(|| 1))
         .unwrap();
     assert_eq!(
         inner.unwrap_err(),
-        TraceContextError::Nested {
+        RolloutError::Nested {
             name: "inner".into()
         }
     );
     assert!(trace.spans.is_empty(), "the scope adds no span of its own");
-    assert!(TraceContext::new("after")
+    assert!(RolloutScope::new("after")
         .without_store()
         .run(|| ())
         .is_ok());
@@ -228,19 +228,19 @@ fn opening_a_context_inside_another_is_an_error() {
 
 #[tokio::test]
 async fn opening_an_async_context_inside_another_is_an_error() {
-    let outer = TraceContext::for_rollout("outer", "r1", "a1")
+    let outer = RolloutScope::for_rollout("outer", "r1", "a1")
         .unwrap()
         .without_store();
     let (inner, _) = outer
         .run_async(async {
-            let inner = TraceContext::for_rollout("inner", "r2", "a1").unwrap();
+            let inner = RolloutScope::for_rollout("inner", "r2", "a1").unwrap();
             inner.without_store().run_async(async { 1 }).await
         })
         .await
         .unwrap();
     let error = inner.unwrap_err();
     assert!(
-        error.to_string().contains("inside another trace context"),
+        error.to_string().contains("inside another rollout scope"),
         "{error}"
     );
 }
@@ -248,18 +248,18 @@ async fn opening_an_async_context_inside_another_is_an_error() {
 #[test]
 fn rollout_and_attempt_ids_come_together() {
     assert_eq!(
-        TraceContext::with_ids("t", None, Some("a1")).unwrap_err(),
-        TraceContextError::HalfIds
+        RolloutScope::with_ids("t", None, Some("a1")).unwrap_err(),
+        RolloutError::HalfIds
     );
     assert_eq!(
-        TraceContext::with_ids("t", Some("r1"), None).unwrap_err(),
-        TraceContextError::HalfIds
+        RolloutScope::with_ids("t", Some("r1"), None).unwrap_err(),
+        RolloutError::HalfIds
     );
     assert_eq!(
-        TraceContext::for_rollout("t", "", "a1").unwrap_err(),
-        TraceContextError::EmptyId
+        RolloutScope::for_rollout("t", "", "a1").unwrap_err(),
+        RolloutError::EmptyId
     );
-    let context = TraceContext::with_ids("t", Some("r1"), Some("a1"))
+    let context = RolloutScope::with_ids("t", Some("r1"), Some("a1"))
         .unwrap()
         .without_store();
     let (_, trace) = context.run(|| ()).unwrap();
@@ -299,7 +299,7 @@ impl SpanStore for BadStore {
 #[tokio::test]
 async fn a_failing_store_reports_the_failure_and_the_spans_still_come_back() {
     let writer = writer_to(Arc::new(BadStore { delay: None }));
-    let context = TraceContext::for_rollout("t", "r1", "a1")
+    let context = RolloutScope::for_rollout("t", "r1", "a1")
         .unwrap()
         .store(writer.clone());
     let (answer, trace) = context.run_async(turn("Rome".into())).await.unwrap();
@@ -330,7 +330,7 @@ async fn a_slow_store_does_not_hold_the_spans_past_the_timeout() {
     let writer = writer_to(Arc::new(BadStore {
         delay: Some(Duration::from_secs(3)),
     }));
-    let context = TraceContext::for_rollout("t", "r1", "a1")
+    let context = RolloutScope::for_rollout("t", "r1", "a1")
         .unwrap()
         .store(writer)
         .store_timeout(Duration::from_millis(50));
@@ -353,7 +353,7 @@ fn a_full_store_queue_drops_and_counts_instead_of_blocking() {
         options,
     )
     .unwrap();
-    let context = TraceContext::for_rollout("t", "r1", "a1")
+    let context = RolloutScope::for_rollout("t", "r1", "a1")
         .unwrap()
         .store(writer.clone())
         .store_timeout(Duration::from_millis(10));

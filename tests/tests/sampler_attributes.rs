@@ -6,7 +6,8 @@
 
 use std::sync::Mutex;
 
-use agentrace::{trace_llm, trace_tool, CollectingProcessor};
+use agentrace::pipeline::CollectingProcessor;
+use agentrace::{trace_llm, trace_tool};
 use opentelemetry::trace::{Link, SpanKind, TraceId, TraceState};
 use opentelemetry::{Context, KeyValue};
 use opentelemetry_sdk::trace::{
@@ -72,7 +73,10 @@ fn a_sampler_sees_the_start_attributes_and_decides_on_them() {
             exporter.clone(),
         )))
         .build();
-    agentrace::install(&provider).expect("first install in this process");
+    let _tracing = agentrace::builder()
+        .provider(provider.clone())
+        .init()
+        .expect("first init in this process");
 
     assert_eq!(chat("hi"), "re: hi");
     assert_eq!(lookup("word"), 4);

@@ -198,7 +198,7 @@ fn deep_nesting_is_cut_at_the_depth_limit_instead_of_overflowing() {
         node = inner;
     }
     assert_eq!(node, "…[depth limit]");
-    assert_eq!(depth, agentrace::DEFAULT_MAX_CAPTURE_DEPTH);
+    assert_eq!(depth, agentrace::capture::DEFAULT_MAX_CAPTURE_DEPTH);
     assert_eq!(
         traced.attr("agentrace.truncated"),
         Some(&serde_json::json!(["input.value"]))

@@ -4,8 +4,9 @@
 use std::pin::Pin;
 use std::time::Duration;
 
+use agentrace::record::StatusCode;
 use agentrace::testing::{capture, capture_async, children, span};
-use agentrace::{trace, trace_agent, trace_llm, trace_tool, SpanRecord, StatusCode};
+use agentrace::{trace, trace_agent, trace_llm, trace_tool, SpanRecord};
 use futures::stream::{self, BoxStream, Stream, StreamExt};
 
 #[trace_tool]
@@ -73,7 +74,7 @@ async fn async_fn_span_covers_awaits_and_nests_children() {
     let (answer, spans) = capture_async(ask("rust".into())).await;
     assert_eq!(answer.unwrap(), "found rust");
     let llm = span(&spans, "chat m1");
-    assert_eq!(llm.kind, agentrace::RecordKind::Client);
+    assert_eq!(llm.kind, agentrace::record::RecordKind::Client);
     assert_eq!(llm.attr_str("gen_ai.provider.name"), Some("mock"));
     assert_eq!(llm.attr_str("gen_ai.request.model"), Some("m1"));
     assert_eq!(llm.attr_str("output.value"), Some("\"found rust\""));

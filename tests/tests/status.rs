@@ -5,8 +5,9 @@ use std::collections::HashSet;
 use std::fmt;
 use std::time::Duration;
 
+use agentrace::record::StatusCode;
 use agentrace::testing::{capture, capture_async, span};
-use agentrace::{trace, trace_llm, trace_tool, ErrorType, SpanRecord, StatusCode};
+use agentrace::{trace, trace_llm, trace_tool, ErrorType, SpanRecord};
 use futures::stream::{self, Stream, StreamExt};
 
 #[derive(Debug, PartialEq)]

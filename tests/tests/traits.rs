@@ -5,8 +5,9 @@
 use std::future::Future;
 use std::time::Duration;
 
+use agentrace::record::StatusCode;
 use agentrace::testing::{capture_async, children, span};
-use agentrace::{trace_agent, trace_tool, StatusCode};
+use agentrace::{trace_agent, trace_tool};
 use async_trait::async_trait;
 
 #[async_trait]

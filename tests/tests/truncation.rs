@@ -11,7 +11,14 @@ const LIMIT: usize = 1024;
 const SLACK: usize = 64;
 
 fn limited() {
-    agentrace::set_max_attribute_bytes(LIMIT);
+    static TRACING: std::sync::OnceLock<agentrace::Tracing> = std::sync::OnceLock::new();
+    TRACING.get_or_init(|| {
+        agentrace::builder()
+            .no_export()
+            .max_attribute_bytes(LIMIT)
+            .init()
+            .expect("tracing starts once per test binary")
+    });
 }
 
 #[trace]

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeMap;
 
-use agentrace::{RecordKind, SpanRecord, StatusCode};
+use agentrace_store::record::{RecordKind, StatusCode};
+use agentrace_store::SpanRecord;
 use opentelemetry_proto::tonic::common::v1::{
     any_value, AnyValue, ArrayValue, InstrumentationScope, KeyValue,
 };

@@ -5,7 +5,7 @@
 const TEMPLATE: &str = include_str!("page.html");
 
 /// The page for `spans`.
-pub(crate) fn page(spans: &[agentrace::SpanRecord]) -> serde_json::Result<String> {
+pub(crate) fn page(spans: &[agentrace_store::SpanRecord]) -> serde_json::Result<String> {
     // Inside <script>, "</" could end the element early: JSON allows "<\/" instead.
     let data = serde_json::to_string(spans)?
         .replace("</", "<\\/")
@@ -33,7 +33,7 @@ fn escape(text: &str) -> String {
 mod tests {
     #[test]
     fn data_cannot_close_the_script_element() {
-        let span: agentrace::SpanRecord = serde_json::from_value(serde_json::json!({
+        let span: agentrace_store::SpanRecord = serde_json::from_value(serde_json::json!({
             "trace_id": "01", "span_id": "02", "name": "</script><b>", "start_time": 1, "end_time": 2,
         }))
         .unwrap();

@@ -23,8 +23,8 @@ mod style;
 
 use std::io::Write;
 
-use agentrace::store::{Query, SpanStore, SqliteStore};
-use agentrace::SpanRecord;
+use agentrace_store::SpanRecord;
+use agentrace_store::{Query, SpanStore, SqliteStore};
 
 pub use args::{Command, Format, Invocation, USAGE};
 
@@ -114,7 +114,7 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
     }
 }
 
-fn store_failure(error: agentrace::store::StoreError) -> Failure {
+fn store_failure(error: agentrace_store::StoreError) -> Failure {
     Failure::new(error.to_string())
 }
 

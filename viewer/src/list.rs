@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use agentrace::store::TraceSummary;
+use agentrace_store::TraceSummary;
 
 use crate::style::{duration, paint, utc, BOLD, RED};
 

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use agentrace::store::{default_store_path, STORE_PATH_ENV};
+use agentrace_store::{default_store_path, STORE_PATH_ENV};
 
 use crate::Failure;
 

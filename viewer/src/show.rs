@@ -4,7 +4,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
-use agentrace::{RecordKind, SpanRecord, StatusCode};
+use agentrace_store::record::{RecordKind, StatusCode};
+use agentrace_store::SpanRecord;
 
 use crate::style::{duration, paint, utc, BOLD, CYAN, DIM, RED, YELLOW};
 

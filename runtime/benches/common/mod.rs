@@ -7,10 +7,11 @@
 use std::future::Future;
 use std::pin::pin;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::{Context, Poll};
 
-use agentrace::{BatchConfig, BatchProcessor, CollectingProcessor};
+use agentrace::export::{BatchConfig, BatchProcessor};
+use agentrace::pipeline::CollectingProcessor;
 use opentelemetry_sdk::error::OTelSdkResult;
 use opentelemetry_sdk::trace::{SdkTracerProvider, SpanData, SpanExporter};
 use serde::Serialize;
@@ -28,6 +29,25 @@ impl SpanExporter for DiscardExporter {
         drop(batch);
         std::future::ready(Ok(()))
     }
+}
+
+/// The process's one tracing set-up, kept for the whole run.
+static TRACING: OnceLock<agentrace::Tracing> = OnceLock::new();
+
+/// Hands `provider` to agentrace (`builder().provider(..).init()`, once per process) and
+/// keeps the guard for the whole run; its handle switches tracing and capture.
+pub fn install(provider: &SdkTracerProvider) -> &'static agentrace::Tracing {
+    TRACING.get_or_init(|| {
+        agentrace::builder()
+            .provider(provider.clone())
+            .init()
+            .expect("first init in this process")
+    })
+}
+
+/// The handle of [`install`]'s set-up.
+pub fn tracing() -> &'static agentrace::Tracing {
+    TRACING.get().expect("install() first")
 }
 
 /// A provider with the project's batch processor (default settings) in front of an exporter

@@ -5,7 +5,11 @@
 use std::time::Duration;
 
 use super::env::{self, Env};
-use super::{BatchConfig, Config, ConfigError, ExporterConfig, OtlpConfig, Protocol, Sampling};
+use opentelemetry_sdk::trace::SdkTracerProvider;
+
+use super::{BatchConfig, Config, ExporterConfig, OtlpConfig, Protocol, Sampling};
+use crate::capture::Redaction;
+use crate::Error;
 
 /// A lookup of environment variables by name.
 type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
@@ -55,6 +59,11 @@ pub struct Builder {
     pub(super) capture_content: Option<bool>,
     pub(super) max_attributes_per_span: Option<u32>,
     pub(super) max_stream_output_bytes: Option<usize>,
+    pub(super) max_attribute_bytes: Option<usize>,
+    pub(super) max_capture_depth: Option<usize>,
+    pub(super) openinference: Option<bool>,
+    pub(crate) redaction: Option<Redaction>,
+    pub(crate) provider: Option<SdkTracerProvider>,
 }
 
 impl std::fmt::Debug for Builder {
@@ -63,6 +72,7 @@ impl std::fmt::Debug for Builder {
             .field("service_name", &self.service_name)
             .field("target", &self.target)
             .field("protocol", &self.protocol)
+            .field("provider", &self.provider.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -146,9 +156,76 @@ impl Builder {
         self.export_timeout = Some(timeout);
         self
     }
-    /// Capture arguments and return values by default, or not.
+    /// Capture arguments and return values (`input.value`, `output.value`, GenAI content)
+    /// for every traced function that does not say otherwise with `capture_input` or
+    /// `capture_output`; on by default. With capture off, spans keep their names, kinds,
+    /// status and the attributes given with `attributes(..)`. Switch it while running with
+    /// [`TracingHandle::set_capture_content`](crate::TracingHandle::set_capture_content).
     pub fn capture_content(mut self, capture: bool) -> Self {
         self.capture_content = Some(capture);
+        self
+    }
+    /// The redaction rules for captured values (on by default, with the built-in rules):
+    /// see [`capture`](crate::capture). Replace them while running with
+    /// [`TracingHandle::set_redaction`](crate::TracingHandle::set_redaction).
+    ///
+    /// ```no_run
+    /// use agentrace::capture::{Mode, Redaction};
+    /// let _tracing = agentrace::builder()
+    ///     .redaction(Redaction::default().mode(Mode::Hash).key_pattern("tenant"))
+    ///     .init()?;
+    /// # Ok::<(), agentrace::Error>(())
+    /// ```
+    pub fn redaction(mut self, redaction: Redaction) -> Self {
+        self.redaction = Some(redaction);
+        self
+    }
+    /// The limit on the JSON text of one captured attribute
+    /// ([`DEFAULT_MAX_ATTRIBUTE_BYTES`](crate::capture::DEFAULT_MAX_ATTRIBUTE_BYTES), 32 KiB),
+    /// enforced while it is written. The text stays valid JSON: a string cut short ends with
+    /// `…[+N bytes]`, an array or object whose elements no longer fit ends with a last
+    /// element `"…[+N items]"` or entry `"…": "[+N entries]"`, and the span lists the
+    /// attribute in `agentrace.truncated`. The limit can be passed by a few dozen bytes (the
+    /// markers and closing brackets).
+    pub fn max_attribute_bytes(mut self, bytes: usize) -> Self {
+        self.max_attribute_bytes = Some(bytes);
+        self
+    }
+    /// The nesting depth past which captured values are written as `"…[depth limit]"`
+    /// ([`DEFAULT_MAX_CAPTURE_DEPTH`](crate::capture::DEFAULT_MAX_CAPTURE_DEPTH), 64), so
+    /// that deeply nested values never exhaust the stack.
+    pub fn max_capture_depth(mut self, depth: usize) -> Self {
+        self.max_capture_depth = Some(depth);
+        self
+    }
+    /// Mirrors GenAI attributes under their OpenInference names (`llm.model_name`,
+    /// `llm.provider`, `llm.token_count.*`, `tool.name`), so that Arize Phoenix shows
+    /// models and token counts; on by default. `openinference.span.kind` is always written.
+    pub fn openinference(mut self, mirror: bool) -> Self {
+        self.openinference = Some(mirror);
+        self
+    }
+    /// Adopts a tracer provider the application built, instead of the one the builder would
+    /// build: the exporter, sampler, resource and queue settings are then the provider's,
+    /// and setting them on the builder too is an error. Capture, redaction and the other
+    /// settings of spans still apply. Wrap the provider's exporting processor in a
+    /// [`CollectingProcessor`](crate::pipeline::CollectingProcessor) so that collection and
+    /// rollout scopes see its spans.
+    ///
+    /// ```
+    /// use agentrace::pipeline::CollectingProcessor;
+    /// use opentelemetry_sdk::trace::{InMemorySpanExporter, SdkTracerProvider, SimpleSpanProcessor};
+    ///
+    /// let exporter = InMemorySpanExporter::default();
+    /// let provider = SdkTracerProvider::builder()
+    ///     .with_span_processor(CollectingProcessor::wrapping(SimpleSpanProcessor::new(exporter)))
+    ///     .build();
+    /// let tracing = agentrace::builder().provider(provider).init().unwrap();
+    /// assert!(matches!(agentrace::init(), Err(agentrace::Error::AlreadyInitialized)));
+    /// # drop(tracing);
+    /// ```
+    pub fn provider(mut self, provider: SdkTracerProvider) -> Self {
+        self.provider = Some(provider);
         self
     }
     /// The most attributes a span keeps.
@@ -156,14 +233,24 @@ impl Builder {
         self.max_attributes_per_span = Some(count);
         self
     }
-    /// The cap on the JSON text captured from a stream's items.
+    /// The cap on the JSON text captured from the items of a traced stream or iterator
+    /// ([`DEFAULT_MAX_STREAM_OUTPUT_BYTES`](crate::capture::DEFAULT_MAX_STREAM_OUTPUT_BYTES),
+    /// 64 KiB; the per-attribute limit applies too: the smaller wins). Items past the cap
+    /// are counted but not captured: the array ends with an element `"…[+N items]"` and the
+    /// span lists `output.value` in `agentrace.truncated`.
     pub fn max_stream_output_bytes(mut self, bytes: usize) -> Self {
         self.max_stream_output_bytes = Some(bytes);
         self
     }
 
+    /// `true` when code chose where spans go or how they are sampled: settings that belong
+    /// to a provider of the application's own.
+    pub(crate) fn target_set(&self) -> bool {
+        self.target.is_some() || self.sampler.is_some()
+    }
+
     /// Resolves the settings: code first, then the environment, then defaults.
-    pub fn build_config(self) -> Result<Config, ConfigError> {
+    pub fn build_config(self) -> Result<Config, Error> {
         let process_env = |name: &str| std::env::var(name).ok();
         let lookup: &dyn Fn(&str) -> Option<String> = match &self.env {
             Some(lookup) => lookup.as_ref(),
@@ -222,7 +309,7 @@ impl Builder {
         };
         let max_attributes_per_span = match self.max_attributes_per_span {
             Some(0) => {
-                return Err(ConfigError::invalid(
+                return Err(Error::invalid(
                     "builder.max_attributes_per_span",
                     "0",
                     "expected a positive whole number",
@@ -247,10 +334,13 @@ impl Builder {
             capture_content,
             max_attributes_per_span,
             max_stream_output_bytes,
+            max_attribute_bytes: self.max_attribute_bytes,
+            max_capture_depth: self.max_capture_depth,
+            openinference: self.openinference,
         })
     }
 
-    fn exporter(&self, env: &Env<'_>) -> Result<ExporterConfig, ConfigError> {
+    fn exporter(&self, env: &Env<'_>) -> Result<ExporterConfig, Error> {
         let (protocol_name, protocol) = match self.protocol {
             Some(protocol) => ("builder.protocol", protocol),
             None => match env.first(&[
@@ -265,7 +355,7 @@ impl Builder {
             Some(target) => target,
             None => match target_from_env(env)? {
                 Some(target) => target,
-                None => return Ok(crate::export::default_exporter()),
+                None => return Ok(agentrace_export::default_exporter()),
             },
         };
         let (url, full, field) = match target {
@@ -277,8 +367,8 @@ impl Builder {
         check_protocol_feature(protocol_name, protocol)?;
         let url = match (url.is_empty(), protocol) {
             (false, _) => env::check_endpoint(field, &url)?,
-            (true, Protocol::HttpProtobuf) => "http://localhost:4318".to_string(),
             (true, Protocol::Grpc) => "http://localhost:4317".to_string(),
+            (true, _) => "http://localhost:4318".to_string(),
         };
         let endpoint = match protocol {
             Protocol::HttpProtobuf if !full => env::http_traces_url(&url),
@@ -301,7 +391,7 @@ impl Builder {
         }
         let timeout = match self.timeout {
             Some(timeout) if timeout.is_zero() => {
-                return Err(ConfigError::invalid(
+                return Err(Error::invalid(
                     "builder.timeout",
                     "0s",
                     "expected a positive duration",
@@ -316,18 +406,16 @@ impl Builder {
                 None => Duration::from_secs(10),
             },
         };
-        Ok(ExporterConfig::Otlp(OtlpConfig {
-            endpoint,
-            protocol,
-            headers,
-            timeout,
-        }))
+        let mut otlp = OtlpConfig::new(endpoint, protocol);
+        otlp.headers = headers;
+        otlp.timeout = timeout;
+        Ok(ExporterConfig::Otlp(otlp))
     }
 
-    fn batch(&self, env: &Env<'_>) -> Result<BatchConfig, ConfigError> {
+    fn batch(&self, env: &Env<'_>) -> Result<BatchConfig, Error> {
         let defaults = BatchConfig::default();
         let positive = |name: &str, value: usize| match value {
-            0 => Err(ConfigError::invalid(
+            0 => Err(Error::invalid(
                 name,
                 "0",
                 "expected a positive whole number",
@@ -352,7 +440,7 @@ impl Builder {
             ),
         };
         if max_export_batch_size > max_queue_size {
-            return Err(ConfigError::invalid(
+            return Err(Error::invalid(
                 batch_name,
                 &max_export_batch_size.to_string(),
                 format!("must not exceed the queue size ({max_queue_size})"),
@@ -370,18 +458,18 @@ impl Builder {
                 .millis("OTEL_BSP_EXPORT_TIMEOUT")?
                 .unwrap_or(defaults.export_timeout),
         };
-        Ok(BatchConfig {
-            max_queue_size,
-            scheduled_delay,
-            max_export_batch_size,
-            export_timeout,
-        })
+        let mut batch = defaults;
+        batch.max_queue_size = max_queue_size;
+        batch.scheduled_delay = scheduled_delay;
+        batch.max_export_batch_size = max_export_batch_size;
+        batch.export_timeout = export_timeout;
+        Ok(batch)
     }
 }
 
 /// The exporter the environment asks for, if it asks: `OTEL_TRACES_EXPORTER` and the
 /// endpoint variables.
-fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, ConfigError> {
+fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, Error> {
     let endpoint = match env.var("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") {
         Some(url) => Some(Target::Otlp {
             url,
@@ -410,7 +498,7 @@ fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, ConfigError> {
         "store" => Target::Store,
         "none" => Target::Nothing,
         _ => {
-            return Err(ConfigError::invalid(
+            return Err(Error::invalid(
                 "OTEL_TRACES_EXPORTER",
                 &kind,
                 "expected otlp, console, store or none",
@@ -419,20 +507,16 @@ fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, ConfigError> {
     }))
 }
 
-fn check_protocol_feature(name: &str, protocol: Protocol) -> Result<(), ConfigError> {
-    let (value, built) = match protocol {
-        Protocol::HttpProtobuf => ("http/protobuf", cfg!(feature = "otlp-http")),
-        Protocol::Grpc => ("grpc", cfg!(feature = "otlp-grpc")),
+fn check_protocol_feature(name: &str, protocol: Protocol) -> Result<(), Error> {
+    let (value, feature, built) = match protocol {
+        Protocol::HttpProtobuf => ("http/protobuf", "otlp-http", cfg!(feature = "otlp-http")),
+        Protocol::Grpc => ("grpc", "otlp-grpc", cfg!(feature = "otlp-grpc")),
+        _ => ("unknown", "otlp-http", false),
     };
     if built {
         return Ok(());
     }
-    let feature = if protocol == Protocol::Grpc {
-        "otlp-grpc"
-    } else {
-        "otlp-http"
-    };
-    Err(ConfigError::invalid(
+    Err(Error::invalid(
         name,
         value,
         format!("agentrace was built without its `{feature}` feature"),
@@ -443,18 +527,18 @@ fn checked_headers(
     name: &str,
     value: &str,
     headers: Vec<(String, String)>,
-) -> Result<Vec<(String, String)>, ConfigError> {
+) -> Result<Vec<(String, String)>, Error> {
     let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     for (key, val) in &headers {
         if !key.chars().all(token) {
-            return Err(ConfigError::invalid(
+            return Err(Error::invalid(
                 name,
                 value,
                 format!("{key:?} is not a valid header name"),
             ));
         }
         if val.chars().any(|c| c.is_control() || !c.is_ascii()) {
-            return Err(ConfigError::invalid(
+            return Err(Error::invalid(
                 name,
                 value,
                 format!("the value of {key:?} has characters a header cannot carry"),
@@ -464,9 +548,9 @@ fn checked_headers(
     Ok(headers)
 }
 
-fn check_sampling(sampling: &Sampling) -> Result<Sampling, ConfigError> {
+fn check_sampling(sampling: &Sampling) -> Result<Sampling, Error> {
     match sampling {
-        Sampling::Ratio(ratio) if !(0.0..=1.0).contains(ratio) => Err(ConfigError::invalid(
+        Sampling::Ratio(ratio) if !(0.0..=1.0).contains(ratio) => Err(Error::invalid(
             "builder.sampler",
             &ratio.to_string(),
             "expected a ratio between 0 and 1",

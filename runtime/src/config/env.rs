@@ -3,7 +3,8 @@
 
 use std::time::Duration;
 
-use super::{ConfigError, Protocol, Sampling};
+use super::{Protocol, Sampling};
+use crate::Error;
 
 /// A source of environment variables; empty values count as unset, as the OpenTelemetry
 /// specification asks.
@@ -23,13 +24,13 @@ impl Env<'_> {
             .find_map(|name| self.var(name).map(|value| (*name, value)))
     }
 
-    pub(crate) fn bool(&self, name: &str) -> Result<Option<bool>, ConfigError> {
+    pub(crate) fn bool(&self, name: &str) -> Result<Option<bool>, Error> {
         self.var(name)
             .map(|value| parse_bool(name, &value))
             .transpose()
     }
 
-    pub(crate) fn number<T>(&self, name: &str, positive: bool) -> Result<Option<T>, ConfigError>
+    pub(crate) fn number<T>(&self, name: &str, positive: bool) -> Result<Option<T>, Error>
     where
         T: std::str::FromStr + PartialOrd + Default,
     {
@@ -38,20 +39,20 @@ impl Env<'_> {
             .transpose()
     }
 
-    pub(crate) fn millis(&self, name: &str) -> Result<Option<Duration>, ConfigError> {
+    pub(crate) fn millis(&self, name: &str) -> Result<Option<Duration>, Error> {
         Ok(self.number::<u64>(name, true)?.map(Duration::from_millis))
     }
 }
 
-pub(crate) fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
+pub(crate) fn parse_bool(name: &str, value: &str) -> Result<bool, Error> {
     match value.to_ascii_lowercase().as_str() {
         "true" => Ok(true),
         "false" => Ok(false),
-        _ => Err(ConfigError::invalid(name, value, "expected true or false")),
+        _ => Err(Error::invalid(name, value, "expected true or false")),
     }
 }
 
-pub(crate) fn parse_number<T>(name: &str, value: &str, positive: bool) -> Result<T, ConfigError>
+pub(crate) fn parse_number<T>(name: &str, value: &str, positive: bool) -> Result<T, Error>
 where
     T: std::str::FromStr + PartialOrd + Default,
 {
@@ -62,29 +63,21 @@ where
     };
     match value.parse::<T>() {
         Ok(number) if !positive || number > T::default() => Ok(number),
-        _ => Err(ConfigError::invalid(
-            name,
-            value,
-            format!("expected {what}"),
-        )),
+        _ => Err(Error::invalid(name, value, format!("expected {what}"))),
     }
 }
 
 /// A `key=value,key=value` list (`OTEL_RESOURCE_ATTRIBUTES`, `OTEL_EXPORTER_OTLP_HEADERS`),
 /// values percent-decoded.
-pub(crate) fn parse_key_values(
-    name: &str,
-    value: &str,
-) -> Result<Vec<(String, String)>, ConfigError> {
+pub(crate) fn parse_key_values(name: &str, value: &str) -> Result<Vec<(String, String)>, Error> {
     let mut pairs = Vec::new();
     for entry in value
         .split(',')
         .map(str::trim)
         .filter(|entry| !entry.is_empty())
     {
-        let malformed = |why: &str| {
-            ConfigError::invalid(name, value, format!("expected key=value,key=value; {why}"))
-        };
+        let malformed =
+            |why: &str| Error::invalid(name, value, format!("expected key=value,key=value; {why}"));
         let (key, val) = entry
             .split_once('=')
             .ok_or_else(|| malformed(&format!("{entry:?} has no '='")))?;
@@ -115,11 +108,11 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-pub(crate) fn parse_protocol(name: &str, value: &str) -> Result<Protocol, ConfigError> {
+pub(crate) fn parse_protocol(name: &str, value: &str) -> Result<Protocol, Error> {
     match value {
         "http/protobuf" => Ok(Protocol::HttpProtobuf),
         "grpc" => Ok(Protocol::Grpc),
-        _ => Err(ConfigError::invalid(
+        _ => Err(Error::invalid(
             name,
             value,
             "expected http/protobuf or grpc",
@@ -128,7 +121,7 @@ pub(crate) fn parse_protocol(name: &str, value: &str) -> Result<Protocol, Config
 }
 
 /// An endpoint must be an `http://` or `https://` URL with a host.
-pub(crate) fn check_endpoint(name: &str, value: &str) -> Result<String, ConfigError> {
+pub(crate) fn check_endpoint(name: &str, value: &str) -> Result<String, Error> {
     let rest = value
         .strip_prefix("http://")
         .or_else(|| value.strip_prefix("https://"));
@@ -137,7 +130,7 @@ pub(crate) fn check_endpoint(name: &str, value: &str) -> Result<String, ConfigEr
         Some(host) if !host.is_empty() && !host.contains(char::is_whitespace) => {
             Ok(value.to_string())
         }
-        _ => Err(ConfigError::invalid(
+        _ => Err(Error::invalid(
             name,
             value,
             "expected an http:// or https:// URL with a host",
@@ -155,16 +148,16 @@ pub(crate) fn http_traces_url(base: &str) -> String {
     }
 }
 
-pub(crate) fn parse_sampler(env: &Env<'_>) -> Result<Option<Sampling>, ConfigError> {
+pub(crate) fn parse_sampler(env: &Env<'_>) -> Result<Option<Sampling>, Error> {
     const SAMPLER: &str = "OTEL_TRACES_SAMPLER";
     const ARG: &str = "OTEL_TRACES_SAMPLER_ARG";
     let arg = env.var(ARG);
-    let ratio = || -> Result<f64, ConfigError> {
+    let ratio = || -> Result<f64, Error> {
         match &arg {
             None => Ok(1.0),
             Some(text) => match text.parse::<f64>() {
                 Ok(ratio) if (0.0..=1.0).contains(&ratio) => Ok(ratio),
-                _ => Err(ConfigError::invalid(
+                _ => Err(Error::invalid(
                     ARG,
                     text,
                     "expected a number between 0 and 1",
@@ -189,7 +182,7 @@ pub(crate) fn parse_sampler(env: &Env<'_>) -> Result<Option<Sampling>, ConfigErr
         "parentbased_always_off" => parent_based(Sampling::AlwaysOff),
         "parentbased_traceidratio" => parent_based(Sampling::Ratio(ratio()?)),
         _ => {
-            return Err(ConfigError::invalid(
+            return Err(Error::invalid(
                 SAMPLER,
                 &name,
                 "expected always_on, always_off, traceidratio, parentbased_always_on, \
@@ -202,7 +195,7 @@ pub(crate) fn parse_sampler(env: &Env<'_>) -> Result<Option<Sampling>, ConfigErr
 /// Content capture: `AGENTRACE_CAPTURE_CONTENT` (true/false) first, else
 /// `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT` (true, false, NO_CONTENT, SPAN_ONLY,
 /// EVENT_ONLY, SPAN_AND_EVENT).
-pub(crate) fn parse_capture(env: &Env<'_>) -> Result<Option<bool>, ConfigError> {
+pub(crate) fn parse_capture(env: &Env<'_>) -> Result<Option<bool>, Error> {
     if let Some(capture) = env.bool("AGENTRACE_CAPTURE_CONTENT")? {
         return Ok(Some(capture));
     }
@@ -213,7 +206,7 @@ pub(crate) fn parse_capture(env: &Env<'_>) -> Result<Option<bool>, ConfigError> 
     match value.to_ascii_lowercase().as_str() {
         "true" | "span_only" | "event_only" | "span_and_event" => Ok(Some(true)),
         "false" | "no_content" => Ok(Some(false)),
-        _ => Err(ConfigError::invalid(
+        _ => Err(Error::invalid(
             GENAI,
             &value,
             "expected true, false, NO_CONTENT, SPAN_ONLY, EVENT_ONLY or SPAN_AND_EVENT",

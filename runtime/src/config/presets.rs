@@ -42,7 +42,7 @@ impl Builder {
     /// gRPC port `http://localhost:4317` with [`Protocol::Grpc`]) under `project`.
     ///
     /// ```
-    /// use agentrace::{ExporterConfig, Protocol};
+    /// use agentrace::config::{ExporterConfig, Protocol};
     /// let config = agentrace::builder()
     ///     .phoenix("http://localhost:6006", "my-agent")
     ///     .build_config()
@@ -62,7 +62,7 @@ impl Builder {
     /// base64(public:secret)`).
     ///
     /// ```
-    /// use agentrace::ExporterConfig;
+    /// use agentrace::config::ExporterConfig;
     /// let config = agentrace::builder()
     ///     .langfuse("http://localhost:3000", "pk-lf-1", "sk-lf-2")
     ///     .build_config()
@@ -101,8 +101,8 @@ impl Builder {
         self
     }
 
-    /// Exports nothing; collection scopes ([`collect_spans`](crate::collect_spans)) still
-    /// see every span.
+    /// Exports nothing; collection scopes ([`testing::capture`](crate::testing::capture),
+    /// rollout scopes) still see every span.
     pub fn no_export(mut self) -> Self {
         self.target = Some(Target::Nothing);
         self

@@ -50,7 +50,7 @@
 //! }
 //!
 //! let request = ChatRequest { model: "gpt-4o".into(), temperature: Some(0.2), max_tokens: 64, api_key: "sk-x".into() };
-//! let (_, spans) = agentrace::collect_spans(|| chat(&request));
+//! let (_, spans) = agentrace::testing::capture(|| chat(&request));
 //! let span = &spans[0];
 //! assert_eq!(span.name, "chat gpt-4o");
 //! assert_eq!(span.attr_i64("gen_ai.usage.input_tokens"), Some(10));

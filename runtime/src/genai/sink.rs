@@ -9,10 +9,10 @@ use serde::Serialize;
 
 use super::message::ToMessages;
 use super::values::{CountValue, FlagValue, LengthValue, NumberValue, TextListValue, TextValue};
+use crate::capture::Notes;
 use crate::kind::OperationKind;
-use crate::redact::Notes;
 use crate::semconv::*;
-use crate::{settings, value};
+use crate::{capture, settings};
 
 /// The attributes an extractor produces, with the span's subject (model, agent or tool name)
 /// and, for a tool result, a failure returned as data.
@@ -111,7 +111,7 @@ impl GenAi {
 
     fn json(&mut self, key: &'static str, value: &(impl Serialize + ?Sized)) {
         if self.content {
-            let (text, notes) = value::capture_json(key, value);
+            let (text, notes) = capture::capture_json(key, value);
             self.notes.merge(notes);
             self.push(key, Value::from(text));
         }

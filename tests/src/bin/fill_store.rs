@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use agentrace::rollout::TraceContext;
+use agentrace::rollout::RolloutScope;
 use agentrace::store::{SqliteStore, StoreWriter};
 use agentrace::{trace, trace_agent, trace_llm, trace_tool};
 
@@ -63,9 +63,9 @@ fn main() {
     for (ids, city) in runs {
         let context = match ids {
             Some((rollout, attempt)) => {
-                TraceContext::for_rollout("quickstart", rollout, attempt).expect("ids")
+                RolloutScope::for_rollout("quickstart", rollout, attempt).expect("ids")
             }
-            None => TraceContext::new("quickstart"),
+            None => RolloutScope::new("quickstart"),
         };
         let (_, trace) = context
             .store(writer.clone())

@@ -1,0 +1,86 @@
+//! # agentrace-export
+//!
+//! Where the finished spans of [agentrace](https://docs.rs/agentrace) go: the
+//! [`BatchProcessor`] that takes export off the traced call's path, and the exporters it
+//! drives (OTLP over HTTP or gRPC, the console, the span store).
+//!
+//! Users reach this crate as `agentrace::export` and configure it through
+//! `agentrace::builder()`; [`processor_for`] is what that builder calls.
+#![warn(missing_docs)]
+
+mod batch;
+mod console;
+mod destination;
+mod driver;
+mod otlp;
+mod stats;
+mod store_exporter;
+
+pub use batch::{BatchConfig, BatchProcessor};
+pub use console::ConsoleExporter;
+pub use destination::{ExporterConfig, OtlpConfig, Protocol};
+pub use stats::{ExportCounters, ExportStats};
+pub use store_exporter::StoreExporter;
+
+/// The destination when no exporter and no OTLP endpoint is configured: the embedded span
+/// store (feature `sqlite`), else the console. The one place where this default is decided.
+///
+/// ```
+/// # use agentrace_export::{default_exporter, ExporterConfig};
+/// let expected = if cfg!(feature = "sqlite") { ExporterConfig::Store } else { ExporterConfig::Console };
+/// assert_eq!(default_exporter(), expected);
+/// ```
+pub fn default_exporter() -> ExporterConfig {
+    if cfg!(feature = "sqlite") {
+        ExporterConfig::Store
+    } else {
+        ExporterConfig::Console
+    }
+}
+
+/// The batch processor exporting to `exporter` with the queue settings `batch`, or `None`
+/// when nothing is exported. `Err` says why the exporter or its thread could not start.
+pub fn processor_for(
+    exporter: &ExporterConfig,
+    batch: BatchConfig,
+) -> Result<Option<BatchProcessor>, String> {
+    match exporter {
+        ExporterConfig::None => Ok(None),
+        ExporterConfig::Console => BatchProcessor::spawn(
+            || Ok(ConsoleExporter::new()),
+            batch,
+            driver::Driver::Plain,
+            true,
+        )
+        .map(Some),
+        ExporterConfig::Store => store_processor(batch).map(Some),
+        ExporterConfig::Otlp(otlp_config) => otlp_processor(otlp_config.clone(), batch).map(Some),
+    }
+}
+
+#[cfg(feature = "sqlite")]
+fn store_processor(batch: BatchConfig) -> Result<BatchProcessor, String> {
+    BatchProcessor::spawn(
+        || StoreExporter::open_default().map_err(|error| error.to_string()),
+        batch,
+        driver::Driver::Plain,
+        false,
+    )
+}
+
+#[cfg(not(feature = "sqlite"))]
+fn store_processor(_batch: BatchConfig) -> Result<BatchProcessor, String> {
+    Err("agentrace was built without its `sqlite` feature, which the span store needs".into())
+}
+
+#[cfg(any(feature = "otlp-http", feature = "otlp-grpc"))]
+fn otlp_processor(config: OtlpConfig, batch: BatchConfig) -> Result<BatchProcessor, String> {
+    let driver = otlp::driver_for(config.protocol);
+    BatchProcessor::spawn(move || otlp::build(&config), batch, driver, false)
+}
+
+#[cfg(not(any(feature = "otlp-http", feature = "otlp-grpc")))]
+fn otlp_processor(config: OtlpConfig, _batch: BatchConfig) -> Result<BatchProcessor, String> {
+    let _ = otlp::driver_for(config.protocol);
+    Err("agentrace was built without its `otlp-http` and `otlp-grpc` features".into())
+}

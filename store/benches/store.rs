@@ -1,0 +1,120 @@
+//! The SQLite span store: batched ingest rate (spans per second) and the time of a query by
+//! rollout in a store of 1 million spans (built in the setup, reused when already built).
+//! Run with `cargo bench -p agentrace-store --bench store`; under about 5 minutes on 2 cores.
+
+use std::hint::black_box;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use agentrace_store::SpanRecord;
+use agentrace_store::{Query, SpanStore, SqliteStore};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
+
+const BATCH: u64 = 1_000;
+const MILLION: u64 = 1_000_000;
+const PER_ROLLOUT: u64 = 100;
+
+/// A span as the macros make them: ids, a name, a few GenAI attributes, ~350 bytes of JSON.
+fn span(rollout: u64, n: u64) -> SpanRecord {
+    let mut record: SpanRecord = serde_json::from_value(serde_json::json!({
+        "rollout_id": format!("r{rollout}"), "attempt_id": "a1",
+        "trace_id": format!("{rollout:032x}"), "span_id": format!("{n:016x}"),
+        "parent_id": format!("{:016x}", n - n % PER_ROLLOUT), "name": "chat gpt-4o", "kind": "client",
+        "start_time": 1_700_000_000_000_000_000u64 + n * 1_000, "end_time": 1_700_000_000_000_000_000u64 + n * 1_000 + 500,
+        "attributes": {
+            "gen_ai.operation.name": "chat", "gen_ai.provider.name": "openai",
+            "gen_ai.request.model": "gpt-4o", "gen_ai.usage.input_tokens": 120,
+            "gen_ai.usage.output_tokens": 40, "input.value": "{\"prompt\":\"What is the weather in Paris today?\"}",
+        },
+    }))
+    .expect("record");
+    record.sequence_id = 0;
+    record
+}
+
+fn bench_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("agentrace-bench");
+    std::fs::create_dir_all(&dir).expect("bench folder");
+    dir
+}
+
+fn ingest(c: &mut Criterion) {
+    let path = bench_dir().join("ingest.db");
+    let _ = std::fs::remove_file(&path);
+    let store = SqliteStore::open(&path).expect("open");
+    let mut next = 0u64;
+    let mut group = c.benchmark_group("sqlite_ingest");
+    group.throughput(Throughput::Elements(BATCH));
+    group
+        .sample_size(30)
+        .measurement_time(Duration::from_secs(15));
+    group.bench_function("batch_of_1000_spans", |b| {
+        b.iter_batched(
+            || {
+                let spans: Vec<SpanRecord> = (0..BATCH)
+                    .map(|i| span((next + i) / PER_ROLLOUT, next + i + 1))
+                    .collect();
+                next += BATCH;
+                spans
+            },
+            |spans| store.add_spans(spans).expect("write"),
+            BatchSize::PerIteration,
+        )
+    });
+    group.finish();
+}
+
+/// The store of a million spans: 10,000 rollouts of 100 spans.
+fn million() -> SqliteStore {
+    let path = bench_dir().join("million.db");
+    if let Ok(store) = SqliteStore::open_existing(&path) {
+        if store.query(&Query::all().limit(0)).map(|p| p.total as u64) == Ok(MILLION) {
+            return store;
+        }
+    }
+    let _ = std::fs::remove_file(&path);
+    let store = SqliteStore::open(&path).expect("open");
+    let started = Instant::now();
+    for batch in 0..MILLION / 10_000 {
+        let spans = (0..10_000)
+            .map(|i| batch * 10_000 + i)
+            .map(|n| span(n / PER_ROLLOUT, n + 1))
+            .collect();
+        store.add_spans(spans).expect("write");
+    }
+    eprintln!(
+        "built a store of 1,000,000 spans in {:.1?}",
+        started.elapsed()
+    );
+    store
+}
+
+fn query_by_rollout(c: &mut Criterion) {
+    let store = million();
+    let mut group = c.benchmark_group("sqlite_query_1m_spans");
+    group.sample_size(100);
+    let mut rollout = 0u64;
+    group.bench_function("by_rollout_100_spans", |b| {
+        b.iter(|| {
+            rollout = (rollout + 7_919) % (MILLION / PER_ROLLOUT);
+            let page = store
+                .query(&Query::rollout(format!("r{rollout}")))
+                .expect("query");
+            assert_eq!(page.spans.len(), PER_ROLLOUT as usize);
+            black_box(page)
+        })
+    });
+    group.bench_function("latest_attempt_name_contains", |b| {
+        b.iter(|| {
+            rollout = (rollout + 7_919) % (MILLION / PER_ROLLOUT);
+            let query = Query::rollout(format!("r{rollout}"))
+                .latest_attempt()
+                .name_contains("gpt");
+            black_box(store.query(&query).expect("query"))
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, ingest, query_by_rollout);
+criterion_main!(benches);
