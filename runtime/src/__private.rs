@@ -9,7 +9,7 @@ pub use opentelemetry::Value;
 
 /// The autoref-specialization traits; generated code brings them into scope with a glob.
 pub mod spec {
-    pub use crate::genai::hooks::*;
+    pub use crate::extract::hooks::*;
     pub use crate::specialize::*;
 }
 

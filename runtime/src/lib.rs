@@ -88,6 +88,7 @@ pub mod config;
 pub mod conversation;
 mod error;
 mod error_type;
+mod extract;
 mod future;
 pub mod genai;
 mod handle;

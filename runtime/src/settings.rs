@@ -4,9 +4,18 @@
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::capture::{
-    DEFAULT_MAX_ATTRIBUTE_BYTES, DEFAULT_MAX_CAPTURE_DEPTH, DEFAULT_MAX_STREAM_OUTPUT_BYTES,
-};
+/// The default cap on the JSON text captured from a stream's or iterator's items: 64 KiB
+/// ([`Builder::max_stream_output_bytes`](crate::Builder::max_stream_output_bytes)).
+pub const DEFAULT_MAX_STREAM_OUTPUT_BYTES: usize = 64 * 1024;
+
+/// The default limit on the JSON text of one captured attribute (`input.value`,
+/// `output.value`, GenAI content): 32 KiB
+/// ([`Builder::max_attribute_bytes`](crate::Builder::max_attribute_bytes)).
+pub const DEFAULT_MAX_ATTRIBUTE_BYTES: usize = 32 * 1024;
+
+/// The default nesting depth past which captured values are cut: 64
+/// ([`Builder::max_capture_depth`](crate::Builder::max_capture_depth)).
+pub const DEFAULT_MAX_CAPTURE_DEPTH: usize = 64;
 
 /// Every setting, read by each span that records and written only when the application
 /// configures. Alone on its cache line(s): a static that another thread writes often (an

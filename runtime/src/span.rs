@@ -151,7 +151,7 @@ pub fn finish<T: ?Sized>(
 }
 
 /// Runs a sync function's body with its span current, then ends the span with the outcome
-/// `handler` reads from the return value. Never inlined, like [`start_active`]: the traced
+/// `handler` reads from the return value. Never inlined, like `start_active`: the traced
 /// function's own code is the check of the switch and the body.
 #[inline(never)]
 pub fn run_in_span<T>(

@@ -54,24 +54,18 @@ mod value;
 mod writer;
 
 pub(crate) use notes::Notes;
-pub(crate) use rules::{configure, current};
+pub(crate) use rules::configure;
+#[cfg(feature = "http-client")]
+pub(crate) use rules::current;
 pub use rules::{Callback, Mode, Redaction};
 pub use text::{redact_str, redact_str_with};
 pub use value::to_json;
 pub(crate) use value::{
     capture_json, into_string, write_debug, write_serialize, write_type_name, Capture,
 };
+#[cfg(feature = "http-client")]
 pub(crate) use writer::floor_char_boundary;
 
-/// The default cap on the JSON text captured from a stream's or iterator's items: 64 KiB
-/// ([`Builder::max_stream_output_bytes`](crate::Builder::max_stream_output_bytes)).
-pub const DEFAULT_MAX_STREAM_OUTPUT_BYTES: usize = 64 * 1024;
-
-/// The default limit on the JSON text of one captured attribute (`input.value`,
-/// `output.value`, GenAI content): 32 KiB
-/// ([`Builder::max_attribute_bytes`](crate::Builder::max_attribute_bytes)).
-pub const DEFAULT_MAX_ATTRIBUTE_BYTES: usize = 32 * 1024;
-
-/// The default nesting depth past which captured values are cut: 64
-/// ([`Builder::max_capture_depth`](crate::Builder::max_capture_depth)).
-pub const DEFAULT_MAX_CAPTURE_DEPTH: usize = 64;
+pub use crate::settings::{
+    DEFAULT_MAX_ATTRIBUTE_BYTES, DEFAULT_MAX_CAPTURE_DEPTH, DEFAULT_MAX_STREAM_OUTPUT_BYTES,
+};

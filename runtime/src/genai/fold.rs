@@ -2,8 +2,8 @@
 //! last id, model, usage and finish reasons kept. When the stream ends it is written as one
 //! response: `gen_ai.response.*`, `gen_ai.usage.*` and one assistant output message.
 
+use super::attributes::GenAi;
 use super::message::Message;
-use super::sink::GenAi;
 use super::usage::Usage;
 use super::values::{CountValue, TextListValue, TextValue};
 use super::TokenUsage;

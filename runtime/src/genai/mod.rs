@@ -61,12 +61,10 @@
 //! Messages are recorded in the GenAI shape ([`Message`], [`Part`]) as JSON text, and only
 //! while content capture is on.
 
-mod apply;
+pub(crate) mod attributes;
 mod fold;
-pub(crate) mod hooks;
 mod message;
 mod provider;
-pub(crate) mod sink;
 mod traits;
 mod usage;
 mod values;
@@ -75,10 +73,10 @@ pub use agentrace_macros::{
     AgentInfo, ChatMessage, EmbeddingRequest, EmbeddingResponse, FormatRequest, LlmRequest,
     LlmResponse, StreamChunk, TokenUsage, ToolCall, ToolResult,
 };
+pub use attributes::GenAi;
 pub use fold::ChunkFold;
 pub use message::{Message, Part, ToMessage, ToMessages};
 pub use provider::provider_from_base_url;
-pub use sink::GenAi;
 pub use traits::{
     AgentInfo, EmbeddingRequest, EmbeddingResponse, FormatRequest, LlmRequest, LlmResponse,
     StreamChunk, TokenUsage, ToolCall, ToolResult,

@@ -3,8 +3,8 @@
 //! (`#[derive(LlmRequest)]`, ...); the macros apply them to arguments and return values
 //! automatically, with no bound added to the traced function.
 
+use super::attributes::GenAi;
 use super::fold::ChunkFold;
-use super::sink::GenAi;
 use super::usage::Usage;
 
 macro_rules! extractor {

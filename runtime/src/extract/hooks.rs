@@ -3,7 +3,7 @@
 //! implement it. Each hook is a method implemented twice: on `&Wrap<&T>` for types with the
 //! extractor, and as a no-op on `Wrap<&T>` for all others.
 
-use super::traits::*;
+use crate::genai::*;
 use crate::span::{Outcome, Recorder};
 use crate::specialize::Wrap;
 

@@ -1,11 +1,14 @@
-//! Applying what extractors produce: at the start of a span (arguments) and at its end
-//! (return value, or a stream's folded chunks).
+//! Applying what extractors produce to the span being recorded: at its start (arguments) and
+//! at its end (return value, or a stream's folded chunks). The extractors themselves are
+//! [`genai`](crate::genai)'s; [`hooks`] is how generated code reaches them.
+
+pub(crate) mod hooks;
 
 use opentelemetry::trace::Span as _;
 use opentelemetry::Value;
 
-use super::fold::ChunkFold;
-use super::sink::{Extracted, GenAi};
+use crate::genai::attributes::Extracted;
+use crate::genai::{ChunkFold, GenAi};
 use crate::span::{Outcome, Recorder};
 
 impl Recorder<'_> {
