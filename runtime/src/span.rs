@@ -436,17 +436,18 @@ impl SpanGuard {
     }
 
     /// Ends the span as failed without a return value: cancelled, or panicked when called
-    /// while unwinding.
+    /// while unwinding. An error recorded already (an `Err` item a consumer stopped at, as
+    /// `try_collect` or `?` do) wins: the span keeps its type and message.
     pub(crate) fn end_abandoned(&self, mut outcome: Outcome) {
-        if std::thread::panicking() {
+        if outcome.error.is_none() {
+            let (class, message) = if std::thread::panicking() {
+                ("panic", "the traced call panicked")
+            } else {
+                ("cancelled", "dropped before completion")
+            };
             outcome.error = Some(ErrorInfo {
-                class: Cow::Borrowed("panic"),
-                message: "the traced call panicked".to_owned(),
-            });
-        } else {
-            outcome.error = Some(ErrorInfo {
-                class: Cow::Borrowed("cancelled"),
-                message: "dropped before completion".to_owned(),
+                class: Cow::Borrowed(class),
+                message: message.to_owned(),
             });
         }
         self.end(outcome);

@@ -114,33 +114,91 @@ fn from_text<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
     serde_json::from_value(serde_json::Value::String(text.to_owned())).unwrap_or_default()
 }
 
+/// A JSON column. Text written by another program may hold escapes of lone UTF-16
+/// surrogates (`"\ud800"`), which are not Unicode: they are read as U+FFFD, as a lossy
+/// UTF-8 decoder would, rather than losing the whole column.
 fn from_json<T: serde::de::DeserializeOwned + Default>(text: &str) -> T {
-    serde_json::from_str(text).unwrap_or_default()
+    serde_json::from_str(text)
+        .or_else(|_| serde_json::from_str(&replace_lone_surrogates(text)))
+        .unwrap_or_default()
+}
+
+/// `text` with every `\uXXXX` escape of a surrogate that is not half of a pair replaced by
+/// `\ufffd`; other escapes (`\\u` is a backslash and a `u`) are left as they are.
+fn replace_lone_surrogates(text: &str) -> String {
+    let surrogate = |at: usize| -> Option<u32> {
+        let digits = text.get(at + 2..at + 6)?;
+        let value = u32::from_str_radix(digits, 16).ok()?;
+        (text[at..].starts_with("\\u") && (0xd800..0xe000).contains(&value)).then_some(value)
+    };
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    while let Some(offset) = text[at..].find('\\') {
+        let start = at + offset;
+        out.push_str(&text[at..start]);
+        match surrogate(start) {
+            Some(0xd800..=0xdbff) if matches!(surrogate(start + 6), Some(0xdc00..=0xdfff)) => {
+                out.push_str(&text[start..start + 12]);
+                at = start + 12;
+            }
+            Some(_) => {
+                out.push_str("\\ufffd");
+                at = start + 6;
+            }
+            None => {
+                // Any other escape: the backslash and the character it escapes.
+                let next = text[start + 1..].chars().next().map_or(0, char::len_utf8);
+                out.push_str(&text[start..start + 1 + next]);
+                at = start + 1 + next;
+            }
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// A text column, with bytes that are not UTF-8 replaced by U+FFFD: a row written by
+/// another program must not make the store unreadable.
+fn text(row: &Row<'_>, index: usize) -> rusqlite::Result<String> {
+    Ok(optional_text(row, index)?.unwrap_or_default())
+}
+
+/// A text column that may be NULL (see [`text`]).
+fn optional_text(row: &Row<'_>, index: usize) -> rusqlite::Result<Option<String>> {
+    use rusqlite::types::ValueRef;
+    Ok(match row.get_ref(index)? {
+        ValueRef::Null => None,
+        ValueRef::Text(bytes) | ValueRef::Blob(bytes) => {
+            Some(String::from_utf8_lossy(bytes).into_owned())
+        }
+        ValueRef::Integer(n) => Some(n.to_string()),
+        ValueRef::Real(x) => Some(x.to_string()),
+    })
 }
 
 fn read_row(row: &Row<'_>) -> rusqlite::Result<SpanRecord> {
-    let rollout: String = row.get(0)?;
-    let status_code: String = row.get(8)?;
-    let kind: String = row.get(7)?;
+    let rollout = text(row, 0)?;
+    let status_code = text(row, 8)?;
+    let kind = text(row, 7)?;
     Ok(SpanRecord {
         rollout_id: (!rollout.is_empty()).then_some(rollout),
-        attempt_id: row.get(1)?,
+        attempt_id: optional_text(row, 1)?,
         sequence_id: row.get::<_, i64>(2)? as u64,
-        trace_id: row.get(3)?,
-        span_id: row.get(4)?,
-        parent_id: row.get(5)?,
-        name: row.get(6)?,
+        trace_id: text(row, 3)?,
+        span_id: text(row, 4)?,
+        parent_id: optional_text(row, 5)?,
+        name: text(row, 6)?,
         kind: from_text::<RecordKind>(&kind),
         status: RecordStatus {
             status_code: from_text::<StatusCode>(&status_code),
-            description: row.get(9)?,
+            description: optional_text(row, 9)?,
         },
-        attributes: from_json(&row.get::<_, String>(10)?),
-        events: from_json(&row.get::<_, String>(11)?),
-        links: from_json(&row.get::<_, String>(12)?),
+        attributes: from_json(&text(row, 10)?),
+        events: from_json(&text(row, 11)?),
+        links: from_json(&text(row, 12)?),
         start_time: row.get::<_, i64>(13)? as u64,
         end_time: row.get::<_, i64>(14)? as u64,
-        resource: from_json(&row.get::<_, String>(15)?),
+        resource: from_json(&text(row, 15)?),
     })
 }
 
@@ -355,15 +413,17 @@ impl SpanStore for SqliteStore {
         let sql = format!(
             "SELECT trace_id, MIN(start_time) AS first, MAX(end_time), COUNT(*),
                 SUM(CASE WHEN status_code = 'ERROR' THEN 1 ELSE 0 END),
-                SUM(COALESCE(json_extract(attributes, '$.\"{INPUT_TOKENS}\"'), 0)),
-                SUM(COALESCE(json_extract(attributes, '$.\"{OUTPUT_TOKENS}\"'), 0))
+                SUM(CASE WHEN json_valid(attributes)
+                    THEN COALESCE(json_extract(attributes, '$.\"{INPUT_TOKENS}\"'), 0) ELSE 0 END),
+                SUM(CASE WHEN json_valid(attributes)
+                    THEN COALESCE(json_extract(attributes, '$.\"{OUTPUT_TOKENS}\"'), 0) ELSE 0 END)
              FROM spans GROUP BY trace_id ORDER BY first DESC, trace_id LIMIT ?1"
         );
         let mut statement = conn.prepare(&sql).map_err(backend)?;
         let mut summaries = statement
             .query_map([limit.min(i64::MAX as usize) as i64], |row| {
                 Ok(TraceSummary {
-                    trace_id: row.get(0)?,
+                    trace_id: text(row, 0)?,
                     start_time: row.get::<_, i64>(1)? as u64,
                     end_time: row.get::<_, i64>(2)? as u64,
                     span_count: row.get::<_, i64>(3)? as u64,
@@ -383,8 +443,10 @@ impl SpanStore for SqliteStore {
             )
             .map_err(backend)?;
         for summary in &mut summaries {
-            let (name, rollout): (String, String) = root
-                .query_row([&summary.trace_id], |row| Ok((row.get(0)?, row.get(1)?)))
+            let (name, rollout) = root
+                .query_row([&summary.trace_id], |row| {
+                    Ok((text(row, 0)?, text(row, 1)?))
+                })
                 .map_err(backend)?;
             summary.root_name = name;
             summary.rollout_id = (!rollout.is_empty()).then_some(rollout);

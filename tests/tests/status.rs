@@ -254,3 +254,64 @@ fn an_iterator_dropped_early_ends_cancelled() {
     assert_eq!(finite.attr_str("error.type"), Some("cancelled"));
     assert_eq!(finite.attr_i64("agentrace.stream.items"), Some(2));
 }
+
+#[trace(name = "answers")]
+fn answers() -> impl Stream<Item = Result<u32, ModelError>> + Send {
+    stream::iter(vec![Ok(1), Err(ModelError::RateLimited(7)), Ok(3)])
+}
+
+#[tokio::test]
+async fn a_stream_stopped_at_its_error_ends_with_that_error_not_cancelled() {
+    use futures::TryStreamExt;
+    let (collected, spans) =
+        capture_async(async { answers().try_collect::<Vec<u32>>().await }).await;
+    assert_eq!(collected, Err(ModelError::RateLimited(7)));
+    let answers = span(&spans, "answers");
+    assert_eq!(answers.status.status_code, StatusCode::Error);
+    assert_eq!(answers.attr_str("error.type"), Some("rate_limited"));
+    assert_eq!(
+        answers.status.description.as_deref(),
+        Some("rate limited, retry after 7s")
+    );
+    let exception = answers.event("exception").expect("an exception event");
+    assert_eq!(
+        exception.attributes["exception.message"],
+        "rate limited, retry after 7s"
+    );
+    assert_eq!(answers.attr_i64("agentrace.stream.items"), Some(2));
+    assert_each_span_once(&spans);
+}
+
+#[trace(name = "parsed")]
+fn parsed(
+    inputs: &'static [&'static str],
+) -> impl Iterator<Item = Result<u32, std::num::ParseIntError>> {
+    inputs.iter().map(|text| text.parse::<u32>())
+}
+
+#[test]
+fn an_iterator_stopped_at_its_error_by_collect_ends_with_that_error() {
+    let (collected, spans) = capture(|| parsed(&["1", "x", "3"]).collect::<Result<Vec<u32>, _>>());
+    assert!(collected.is_err());
+    let parsed = span(&spans, "parsed");
+    assert_eq!(parsed.status.status_code, StatusCode::Error);
+    assert_eq!(
+        parsed.attr_str("error.type"),
+        Some("core::num::error::ParseIntError")
+    );
+    assert_eq!(
+        parsed.status.description.as_deref(),
+        Some("invalid digit found in string")
+    );
+    assert!(parsed.event("exception").is_some());
+}
+
+#[test]
+fn an_iterator_dropped_early_without_an_error_still_ends_cancelled() {
+    let (first, spans) = capture(|| parsed(&["1", "2"]).next());
+    assert_eq!(first, Some(Ok(1)));
+    assert_eq!(
+        span(&spans, "parsed").attr_str("error.type"),
+        Some("cancelled")
+    );
+}

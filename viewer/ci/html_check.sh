@@ -28,9 +28,10 @@ chat_span=$(agentrace export --format json rollout-1 \
 agentrace export --format html --output "$work/trace.html" rollout-1
 
 render() {
+  # --virtual-time-budget lets timers and image errors fire before the DOM is dumped.
   timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-background-networking \
     --disable-component-update --disable-sync --no-first-run --user-data-dir="$work/profile-$2" \
-    --dump-dom "$1" 2>"$work/chromium-$2.log"
+    --virtual-time-budget=3000 --dump-dom "$1" 2>"$work/chromium-$2.log"
 }
 render "file://$work/trace.html" plain >"$work/dom.html" || { cat "$work/chromium-plain.log" >&2; fail "chromium failed"; }
 render "file://$work/trace.html#span=$chat_span" clicked >"$work/clicked.html" || fail "chromium failed"
@@ -47,4 +48,35 @@ errors=$(grep -o '<div class="bar internal error"' "$work/dom.html" | wc -l)
 grep -q 'class="row selected"' "$work/clicked.html" || fail "the linked span was not selected"
 grep -q '<td>gen_ai.request.model</td><td><pre>tiny-1</pre></td>' "$work/clicked.html" \
   || fail "the linked span's attributes are not shown"
+# Hostile text in every field a user can see (span names, attributes, status messages, event
+# names and attributes, the resource): script and HTML payloads must stay text and run nothing.
+mapfile -t hostile < <("$bin/hostile_store" "$work/hostile.db")
+[ "${#hostile[@]}" -eq 2 ] || fail "hostile_store printed no ids"
+AGENTRACE_STORE="$work/hostile.db" "$bin/agentrace_cli" export --format html \
+  --output "$work/hostile.html" "${hostile[0]}"
+render "file://$work/hostile.html" hostile >"$work/hostile-dom.html" || fail "chromium failed"
+render "file://$work/hostile.html#span=${hostile[1]}" hostile-clicked >"$work/hostile-clicked.html" \
+  || fail "chromium failed"
+for dom in hostile-dom hostile-clicked; do
+  file="$work/$dom.html"
+  grep -aq 'data-pwned' "$file" && fail "a payload ran in $dom"
+  # An element made from the payload is serialized with quoted attributes; the payload as
+  # text is `&lt;img src=x` on the page and `<img src=x` inside the JSON data block.
+  grep -aqi '<img src="x"' "$file" && fail "a payload became an element in $dom"
+  [ "$(grep -ao '</script>' "$file" | wc -l)" -eq 2 ] || fail "a payload closed or added a script in $dom"
+  grep -aq 'invoke_agent evil' "$file" || fail "the hostile span is not shown in $dom"
+done
+hostile_rows=$(grep -ao '<div class="row" data-span-id="[0-9a-f]*"' "$work/hostile-dom.html" | wc -l)
+[ "$hostile_rows" -eq 2 ] || fail "expected 2 rows for the hostile trace, found $hostile_rows"
+grep -aq '&lt;img src=x onerror=' "$work/hostile-dom.html" || fail "the payload is not shown as text"
+grep -aq 'class="row selected"' "$work/hostile-clicked.html" || fail "the hostile span was not selected"
+# The opened span's fields, read as one text (the payload's NUL removed: grep -z splits on it).
+tr -d '\000' <"$work/hostile-clicked.html" >"$work/clicked.txt"
+grep -aqz '<td>output.value</td><td><pre>output [^<]*&lt;/script&gt;&lt;script&gt;' "$work/clicked.txt" \
+  || fail "the hostile attribute is not shown as text"
+grep -aqz '<td>event 1: exception [^<]*</td><td><pre>{[^<]*event message [^<]*&lt;img src=x' "$work/clicked.txt" \
+  || fail "the hostile event is not shown as text"
+grep -aqz '<td>status</td><td><pre>ERROR: model failed [^<]*&lt;img src=x' "$work/clicked.txt" \
+  || fail "the hostile status message is not shown as text"
+
 echo "html check ok: $rows rows rendered for $(echo "$ids" | wc -l) traces, attributes shown on click"

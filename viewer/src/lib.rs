@@ -20,6 +20,7 @@ mod list;
 mod locate;
 mod show;
 mod style;
+mod terminal;
 
 use std::io::Write;
 
@@ -100,8 +101,8 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
                 None => latest_trace(&store)?,
             };
             let text = match format {
-                Format::Json => export::json(&spans),
-                Format::OtlpJson => export::otlp_json(&spans),
+                Format::Json => export::json(&spans).map(terminal::json_escaped),
+                Format::OtlpJson => export::otlp_json(&spans).map(terminal::json_escaped),
                 Format::Html => html::page(&spans),
             }
             .map_err(|e| Failure::new(format!("cannot export: {e}")))?;

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use agentrace_store::TraceSummary;
 
 use crate::style::{duration, paint, utc, BOLD, RED};
+use crate::terminal::{fit, visible};
 
 /// Renders the trace list as an aligned table.
 pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
@@ -14,7 +15,7 @@ pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
     }
     let name_width = traces
         .iter()
-        .map(|t| t.root_name.chars().count())
+        .map(|t| visible(&t.root_name).chars().count())
         .max()
         .unwrap_or(4)
         .clamp(4, 40);
@@ -25,7 +26,7 @@ pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
     );
     let _ = writeln!(out, "{}", paint(&heading, BOLD, color));
     for trace in traces {
-        let name: String = trace.root_name.chars().take(name_width).collect();
+        let name = fit(&trace.root_name, name_width);
         let errors = paint(
             &format!("{:>6}", trace.errors),
             RED,
@@ -34,12 +35,12 @@ pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
         let _ = writeln!(
             out,
             "{:<32}  {name:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {errors}  {}",
-            trace.trace_id,
+            fit(&trace.trace_id, 32),
             utc(trace.start_time),
             duration(trace.duration_nanos()),
             trace.span_count,
             format!("{}/{}", trace.input_tokens, trace.output_tokens),
-            trace.rollout_id.as_deref().unwrap_or("-"),
+            trace.rollout_id.as_deref().map_or("-".into(), visible),
         );
     }
     out

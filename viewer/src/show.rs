@@ -8,6 +8,12 @@ use agentrace_store::record::{RecordKind, StatusCode};
 use agentrace_store::SpanRecord;
 
 use crate::style::{duration, paint, utc, BOLD, CYAN, DIM, RED, YELLOW};
+use crate::terminal::fit;
+
+/// The widest a span name, a model or an error class is shown, in characters.
+const NAME_WIDTH: usize = 120;
+/// The widest an error message is shown, in characters.
+const MESSAGE_WIDTH: usize = 240;
 
 /// Renders `spans` (of one or more traces) as trees, one block per trace.
 pub(crate) fn render(spans: &[SpanRecord], color: bool) -> String {
@@ -32,9 +38,10 @@ pub(crate) fn render(spans: &[SpanRecord], color: bool) -> String {
 fn header(out: &mut String, trace_id: &str, spans: &[&SpanRecord], color: bool) {
     let start = spans.iter().map(|s| s.start_time).min().unwrap_or(0);
     let end = spans.iter().map(|s| s.end_time).max().unwrap_or(0);
-    let mut line = format!("trace {trace_id}");
+    let mut line = format!("trace {}", fit(trace_id, NAME_WIDTH));
     if let Some(first) = spans.first() {
         if let (Some(rollout), Some(attempt)) = (&first.rollout_id, &first.attempt_id) {
+            let (rollout, attempt) = (fit(rollout, NAME_WIDTH), fit(attempt, NAME_WIDTH));
             let _ = write!(line, "  rollout {rollout}  attempt {attempt}");
         }
     }
@@ -95,7 +102,7 @@ fn kind(kind: RecordKind) -> &'static str {
 pub(crate) fn line(span: &SpanRecord, color: bool) -> String {
     let mut text = format!(
         "{}  {}  {}",
-        paint(&span.name, BOLD, color),
+        paint(&fit(&span.name, NAME_WIDTH), BOLD, color),
         paint(&format!("[{}]", kind(span.kind)), CYAN, color),
         paint(&duration(span.duration_nanos()), DIM, color)
     );
@@ -103,7 +110,7 @@ pub(crate) fn line(span: &SpanRecord, color: bool) -> String {
         .attr_str("gen_ai.response.model")
         .or_else(|| span.attr_str("gen_ai.request.model"));
     if let Some(model) = model {
-        let _ = write!(text, "  model={model}");
+        let _ = write!(text, "  model={}", fit(model, NAME_WIDTH));
     }
     let input = span.attr_i64("gen_ai.usage.input_tokens");
     let output = span.attr_i64("gen_ai.usage.output_tokens");
@@ -113,13 +120,10 @@ pub(crate) fn line(span: &SpanRecord, color: bool) -> String {
     }
     if span.status.status_code == StatusCode::Error {
         let class = span.attr_str("error.type").unwrap_or("error");
-        let mut error = format!("ERROR[{class}]");
+        let mut error = format!("ERROR[{}]", fit(class, NAME_WIDTH));
         if let Some(description) = &span.status.description {
-            let _ = write!(
-                error,
-                ": {}",
-                description.lines().next().unwrap_or_default()
-            );
+            let first_line = description.lines().next().unwrap_or_default();
+            let _ = write!(error, ": {}", fit(first_line, MESSAGE_WIDTH));
         }
         let _ = write!(text, "  {}", paint(&error, RED, color));
     }
