@@ -111,15 +111,21 @@ impl Generator {
         let meta = self.meta();
         let start = self.start();
         let body = match self.async_trait_future() {
-            Some((prelude, future)) => self.async_trait_body(prelude, future),
-            None if sig.asyncness.is_some() => self.async_body(),
-            None => self.sync_body(),
+            // The span starts at the first poll, as an `async fn`'s does: inside the box.
+            Some((prelude, future)) => self.async_trait_body(prelude, &start, future),
+            None => {
+                let body = if sig.asyncness.is_some() {
+                    self.async_body()
+                } else {
+                    self.sync_body()
+                };
+                quote!(#start #body)
+            }
         };
         quote! {
             #(#attrs)*
             #vis #sig {
                 #meta
-                #start
                 #body
             }
         }
@@ -288,7 +294,7 @@ impl Generator {
     fn sync_body(&self) -> TokenStream {
         let krate = self.krate();
         let fake = self.fake_return_edge();
-        let body = &self.item.body;
+        let body = self.body();
         let annotation = self.annotation();
         let consume = self.consume();
         if self.shape.follow != Follow::Value {
@@ -321,7 +327,7 @@ impl Generator {
     fn async_body(&self) -> TokenStream {
         let krate = self.krate();
         let fake = self.fake_return_edge();
-        let body = &self.item.body;
+        let body = self.body();
         let annotation = self.annotation();
         let consume = self.consume();
         if self.shape.follow == Follow::Value {
@@ -357,13 +363,23 @@ impl Generator {
         }
     }
 
-    /// An `#[async_trait]` method: the boxed async block is followed by the span itself.
-    fn async_trait_body(&self, prelude: &[Stmt], future: &Expr) -> TokenStream {
+    /// An `#[async_trait]` method: the boxed future starts the span when first polled, then
+    /// follows `#[async_trait]`'s async block with it. A future never polled makes no span,
+    /// and the span's parent is the context of its first poll, as for a native `async fn`.
+    fn async_trait_body(
+        &self,
+        prelude: &[Stmt],
+        start: &TokenStream,
+        future: &Expr,
+    ) -> TokenStream {
         let krate = self.krate();
         let handler = self.handler();
         quote! {
             #(#prelude)*
-            ::std::boxed::Box::pin(#krate::__private::traced_future(__agentrace_span, #future, #handler))
+            ::std::boxed::Box::pin(async move {
+                #start
+                #krate::__private::traced_future(__agentrace_span, #future, #handler).await
+            })
         }
     }
 
@@ -396,6 +412,20 @@ impl Generator {
         match call.args.first()? {
             future @ Expr::Async(_) => Some((prelude, future)),
             _ => None,
+        }
+    }
+
+    /// The function's statements, to be spliced into the closure or async block that runs
+    /// them: not the body's own braces, which would make a one-expression body (`{ x }`) a
+    /// block in a block, and `unused_braces` warn on the user's line. A body that does not
+    /// parse (or has inner attributes) is kept as written.
+    fn body(&self) -> TokenStream {
+        match &self.item.block {
+            Some(block) => {
+                let stmts = &block.stmts;
+                quote!(#(#stmts)*)
+            }
+            None => self.item.body.to_token_stream(),
         }
     }
 

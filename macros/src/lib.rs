@@ -1,10 +1,29 @@
-//! Attribute macros of [agentrace](https://docs.rs/agentrace). They parse and generate only;
-//! all behaviour lives in the `agentrace` crate, which re-exports them. Depend on
-//! `agentrace`, not on this crate.
+//! The attribute macros and derives of [agentrace](https://docs.rs/agentrace). Use them
+//! through the `agentrace` crate, which re-exports them (`use agentrace::trace_llm;`,
+//! `agentrace::genai::LlmRequest`, `agentrace::propagation::Carrier`), and depend on
+//! `agentrace`, not on this crate: the code they generate calls into it.
 //!
-//! The files: `args.rs` parses options, `kind.rs` holds what differs between the macros as
-//! data, `item.rs` parses the function, `inputs.rs` finds its argument bindings, `shape.rs`
-//! reads its return type, and `expand.rs` generates the traced function for every kind.
+//! Each attribute macro's page is its full reference, with examples: the span it makes,
+//! every option it accepts, what a call records (arguments, return value, GenAI attributes,
+//! status on error, panic and cancellation) and the function shapes it supports.
+//!
+//! | macro | traces | span |
+//! |---|---|---|
+//! | [`#[trace]`](macro@trace) | any function | the function's name |
+//! | [`#[trace_llm]`](macro@trace_llm) | a call to a model | `{operation} {model}`, CLIENT |
+//! | [`#[trace_agent]`](macro@trace_agent) | an agent's turn | `invoke_agent {agent}` |
+//! | [`#[trace_tool]`](macro@trace_tool) | a tool execution | `execute_tool {tool}` |
+//! | [`#[trace_embedding]`](macro@trace_embedding) | an embeddings request | `embeddings {model}`, CLIENT |
+//! | [`#[trace_format]`](macro@trace_format) | formatting messages for a model | `format {target}` |
+//!
+//! The derives implement the extractor traits of `agentrace::genai` from fields marked with
+//! their role (`#[agentrace(model)]`), and `agentrace::propagation::Carrier`.
+
+// The files: `args.rs` parses options, `kind.rs` holds what differs between the macros as
+// data, `item.rs` parses the function, `inputs.rs` finds its argument bindings, `shape.rs`
+// reads its return type, and `expand.rs` generates the traced function for every kind. The
+// reference of each attribute macro is in `../docs/`, one file per macro plus the parts
+// they share (`shared_options.md`, `recording.md`, `shapes.md`).
 
 mod args;
 mod expand;
@@ -38,54 +57,55 @@ fn run(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
     }
 }
 
-/// Traces any function as a span named after it (or the `name` option).
-///
-/// Options: `name = "..."`, `skip(arg, ..)`, `skip_all`, `capture_input = bool`,
-/// `capture_output = bool`, `attributes(key = expr, ..)`, `crate = path`.
-/// See the `agentrace` crate for the full reference.
+#[doc = include_str!("../docs/trace.md")]
+#[doc = include_str!("../docs/shared_options.md")]
+#[doc = include_str!("../docs/recording.md")]
+#[doc = include_str!("../docs/shapes.md")]
 #[proc_macro_attribute]
 pub fn trace(args: TokenStream, item: TokenStream) -> TokenStream {
     run(Kind::Generic, args, item)
 }
 
-/// Traces a call to a model: span `{operation} {model}`, kind CLIENT.
-///
-/// Options, besides the shared ones: `provider = "..."`, `model = expr`,
-/// `operation = "chat" | "text_completion" | "generate_content"`, `stream`.
+#[doc = include_str!("../docs/trace_llm.md")]
+#[doc = include_str!("../docs/shared_options.md")]
+#[doc = include_str!("../docs/recording.md")]
+#[doc = include_str!("../docs/shapes.md")]
 #[proc_macro_attribute]
 pub fn trace_llm(args: TokenStream, item: TokenStream) -> TokenStream {
     run(Kind::Llm, args, item)
 }
 
-/// Traces one turn of an agent: span `invoke_agent {name}`.
-///
-/// Options, besides the shared ones: `name = "..."` (the agent's name), `id = expr`,
-/// `description = "..."`.
+#[doc = include_str!("../docs/trace_agent.md")]
+#[doc = include_str!("../docs/shared_options.md")]
+#[doc = include_str!("../docs/recording.md")]
+#[doc = include_str!("../docs/shapes.md")]
 #[proc_macro_attribute]
 pub fn trace_agent(args: TokenStream, item: TokenStream) -> TokenStream {
     run(Kind::Agent, args, item)
 }
 
-/// Traces a tool execution: span `execute_tool {name}`, the tool named after the function
-/// unless `name` says otherwise.
-///
-/// Options, besides the shared ones: `name = "..."`, `description = "..."`, `call_id = expr`.
+#[doc = include_str!("../docs/trace_tool.md")]
+#[doc = include_str!("../docs/shared_options.md")]
+#[doc = include_str!("../docs/recording.md")]
+#[doc = include_str!("../docs/shapes.md")]
 #[proc_macro_attribute]
 pub fn trace_tool(args: TokenStream, item: TokenStream) -> TokenStream {
     run(Kind::Tool, args, item)
 }
 
-/// Traces an embeddings request: span `embeddings {model}`, kind CLIENT.
-///
-/// Options, besides the shared ones: `provider = "..."`, `model = expr`.
+#[doc = include_str!("../docs/trace_embedding.md")]
+#[doc = include_str!("../docs/shared_options.md")]
+#[doc = include_str!("../docs/recording.md")]
+#[doc = include_str!("../docs/shapes.md")]
 #[proc_macro_attribute]
 pub fn trace_embedding(args: TokenStream, item: TokenStream) -> TokenStream {
     run(Kind::Embedding, args, item)
 }
 
-/// Traces formatting of messages for a model: span `format {target}`.
-///
-/// Options, besides the shared ones: `target = "..."`.
+#[doc = include_str!("../docs/trace_format.md")]
+#[doc = include_str!("../docs/shared_options.md")]
+#[doc = include_str!("../docs/recording.md")]
+#[doc = include_str!("../docs/shapes.md")]
 #[proc_macro_attribute]
 pub fn trace_format(args: TokenStream, item: TokenStream) -> TokenStream {
     run(Kind::Format, args, item)

@@ -123,3 +123,44 @@ async fn native_async_fn_in_traits_and_impl_future_send() {
     assert!(sender.duration_nanos() >= 3_000_000);
     assert_eq!(sender.attr_str("output.value"), Some("\"yo\""));
 }
+
+#[trace_agent(name = "native")]
+async fn native_call(input: &str) -> String {
+    input.to_uppercase()
+}
+
+#[tokio::test]
+async fn async_trait_and_native_async_fn_both_start_their_span_at_the_first_poll() {
+    let tool = Echo;
+    // Made outside the scope, awaited inside it: both forms are traced where they run.
+    let boxed = tool.call("ab");
+    let native = native_call("ab");
+    let (out, spans) = capture_async(async { (boxed.await, native.await) }).await;
+    assert_eq!(out, (Ok("abab".to_owned()), "AB".to_owned()));
+    let names: Vec<&str> = spans.iter().map(|s| s.name.as_str()).collect();
+    assert!(names.contains(&"execute_tool echo"), "{names:?}");
+    assert!(names.contains(&"invoke_agent native"), "{names:?}");
+
+    // A future made inside a scope but never polled makes no span, in either form.
+    let (_, spans) = capture_async(async {
+        drop(tool.call("never"));
+        drop(native_call("never"));
+    })
+    .await;
+    assert!(spans.is_empty(), "{spans:?}");
+
+    // The span starts at the first poll, not when the future is made.
+    let made = tool.call("ab");
+    tokio::time::sleep(Duration::from_millis(2)).await;
+    let first_poll = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64;
+    let (_, spans) = capture_async(made).await;
+    let echo = span(&spans, "execute_tool echo");
+    assert!(
+        echo.start_time >= first_poll,
+        "started at {} ns, before its first poll at {first_poll} ns",
+        echo.start_time
+    );
+}
