@@ -122,6 +122,7 @@ pub const AGENT_INFO: DeriveSpec = DeriveSpec {
         ("id", "agent_id"),
         ("name", "agent_name"),
         ("description", "agent_description"),
+        ("messages", "input_messages"),
     ],
 };
 

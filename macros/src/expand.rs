@@ -254,12 +254,12 @@ impl Generator {
                 .filter(|binding| !options.skip.contains(binding))
                 .collect()
         };
-        if let Some(hook) = self.kind.start_hook() {
+        for hook in self.kind.start_hooks() {
             let hook = syn::Ident::new(hook, Span::call_site());
             let receiver = self.inputs.has_receiver.then(|| quote!(self)).into_iter();
             let bindings = self.inputs.bindings.iter().map(ToTokens::to_token_stream);
             for value in receiver.chain(bindings) {
-                fill.push(quote! { (&&Wrap(&#value)).#hook(__agentrace_rec); });
+                fill.push(quote! { (&&&Wrap(&#value)).#hook(__agentrace_rec); });
             }
         }
         if !captured.is_empty() {
@@ -535,7 +535,7 @@ impl Generator {
         }
         let end_hooks = self.kind.end_hooks().iter().map(|hook| {
             let hook = syn::Ident::new(hook, Span::call_site());
-            quote! { (&&Wrap(__agentrace_ok)).#hook(__agentrace_outcome); }
+            quote! { (&&&Wrap(__agentrace_ok)).#hook(__agentrace_outcome); }
         });
         quote! {
             |__agentrace_outcome: &mut #krate::__private::Outcome, __agentrace_value: &_| {

@@ -91,15 +91,16 @@ impl Kind {
         self == Kind::Generic
     }
 
-    /// The extractor hook the generated code applies to each argument (and the receiver).
-    pub fn start_hook(self) -> Option<&'static str> {
+    /// The extractor hooks the generated code applies to each argument (and the receiver).
+    /// An agent's chat messages are its input messages, as a request's are a model's.
+    pub fn start_hooks(self) -> &'static [&'static str] {
         match self {
-            Kind::Generic => None,
-            Kind::Llm => Some("__agentrace_llm_request"),
-            Kind::Agent => Some("__agentrace_agent"),
-            Kind::Tool => Some("__agentrace_tool_call"),
-            Kind::Embedding => Some("__agentrace_embedding_request"),
-            Kind::Format => Some("__agentrace_format"),
+            Kind::Generic => &[],
+            Kind::Llm => &["__agentrace_llm_request"],
+            Kind::Agent => &["__agentrace_agent", "__agentrace_input_messages"],
+            Kind::Tool => &["__agentrace_tool_call"],
+            Kind::Embedding => &["__agentrace_embedding_request"],
+            Kind::Format => &["__agentrace_format"],
         }
     }
 
@@ -110,7 +111,8 @@ impl Kind {
             Kind::Llm => &["__agentrace_llm_response", "__agentrace_stream_chunk"],
             Kind::Tool => &["__agentrace_tool_result"],
             Kind::Embedding => &["__agentrace_embedding_response"],
-            Kind::Generic | Kind::Agent | Kind::Format => &[],
+            Kind::Agent => &["__agentrace_output_messages"],
+            Kind::Generic | Kind::Format => &[],
         }
     }
 

@@ -164,7 +164,7 @@ pub fn derive_tool_result(input: TokenStream) -> TokenStream {
     run_derive(&derive_roles::TOOL_RESULT, input)
 }
 
-/// Derives `agentrace::genai::AgentInfo`. Roles: id, name, description.
+/// Derives `agentrace::genai::AgentInfo`. Roles: id, name, description, messages (the agent's input messages).
 #[proc_macro_derive(AgentInfo, attributes(agentrace))]
 pub fn derive_agent_info(input: TokenStream) -> TokenStream {
     run_derive(&derive_roles::AGENT_INFO, input)

@@ -67,7 +67,8 @@ impl<T: ToAttribute + ?Sized> AttributePrimitive for &&&Wrap<&T> {
     }
 }
 
-/// Attribute value through `Serialize`: the JSON text, or the bare string for a string.
+/// Attribute value through `Serialize`: the bare string for a string, an array for a list of
+/// strings, numbers or booleans, else the JSON text.
 pub trait AttributeSerialize {
     /// The value as a span attribute.
     fn __agentrace_attribute(&self) -> Option<Value>;
@@ -76,10 +77,7 @@ impl<T: Serialize + ?Sized> AttributeSerialize for &&Wrap<&T> {
     fn __agentrace_attribute(&self) -> Option<Value> {
         let mut out = Vec::new();
         capture::write_serialize(&mut out, self.0);
-        let text = capture::into_string(out);
-        Some(Value::from(
-            serde_json::from_str::<String>(&text).unwrap_or(text),
-        ))
+        crate::attribute::from_json_text(capture::into_string(out))
     }
 }
 

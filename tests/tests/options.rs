@@ -106,9 +106,9 @@ fn attributes_take_expressions_over_arguments_and_self() {
     assert_eq!(handled.attr_f64("app.ratio"), Some(0.5));
     assert_eq!(handled.attr_bool("app.flag"), Some(true));
     assert_eq!(
-        handled.attr_str("app.tags"),
-        Some(r#"["a","b"]"#),
-        "non-primitive values are JSON text"
+        handled.attr("app.tags"),
+        Some(&serde_json::json!(["a", "b"])),
+        "a list of strings is an array attribute (issue 16: it was JSON text)"
     );
     assert_eq!(handled.attr_str("openinference.span.kind"), Some("CHAIN"));
     assert!(handled.attr("gen_ai.operation.name").is_none());

@@ -92,7 +92,7 @@ impl GenAi {
     }
 
     fn text(&mut self, key: &'static str, value: &(impl TextValue + ?Sized)) -> Option<String> {
-        let text = value.text()?.into_owned();
+        let text = value.text().filter(|text| !text.is_empty())?.into_owned();
         self.push(key, Value::from(text.clone()));
         Some(text)
     }
@@ -109,9 +109,14 @@ impl GenAi {
         Some(count)
     }
 
+    /// Content as JSON text; an absent or empty value (`null`, `[]`, `{}`, `""`) is not
+    /// written.
     fn json(&mut self, key: &'static str, value: &(impl Serialize + ?Sized)) {
         if self.content {
             let (text, notes) = capture::capture_json(key, value);
+            if matches!(text.as_str(), "null" | "[]" | "{}" | "\"\"") {
+                return;
+            }
             self.notes.merge(notes);
             self.push(key, Value::from(text));
         }
@@ -134,7 +139,7 @@ impl GenAi {
 
     /// `gen_ai.request.model`; names an LLM or embedding span when no option does.
     pub fn request_model(&mut self, model: &(impl TextValue + ?Sized)) {
-        let Some(model) = model.text().map(Cow::into_owned) else {
+        let Some(model) = non_empty(model) else {
             return;
         };
         if self.openinference {
@@ -211,10 +216,8 @@ impl GenAi {
 
     /// `gen_ai.system_instructions` from text (content).
     pub fn system_instructions(&mut self, text: &(impl TextValue + ?Sized)) {
-        if let Some(text) = text.text() {
-            let parts = [super::Part::Text {
-                content: text.into_owned(),
-            }];
+        if let Some(text) = non_empty(text) {
+            let parts = [super::Part::Text { content: text }];
             self.json(GEN_AI_SYSTEM_INSTRUCTIONS, &parts);
         }
     }
@@ -288,8 +291,8 @@ impl GenAi {
 
     /// `gen_ai.output.messages` from the text of one assistant message (content).
     pub fn output_text(&mut self, text: &(impl TextValue + ?Sized)) {
-        if let Some(text) = text.text() {
-            self.output_messages(&super::Message::text("assistant", text.into_owned()));
+        if let Some(text) = non_empty(text) {
+            self.output_messages(&super::Message::text("assistant", text));
         }
     }
 
@@ -300,8 +303,7 @@ impl GenAi {
 
     /// `gen_ai.agent.name`; names the agent span when no option does.
     pub fn agent_name(&mut self, name: &(impl TextValue + ?Sized)) {
-        let name = name.text().map(Cow::into_owned);
-        self.names_subject(&[OperationKind::Agent], name);
+        self.names_subject(&[OperationKind::Agent], non_empty(name));
     }
 
     /// `gen_ai.agent.description`.
@@ -316,7 +318,7 @@ impl GenAi {
 
     /// `gen_ai.tool.name`; names the tool span when no option does.
     pub fn tool_name(&mut self, name: &(impl TextValue + ?Sized)) {
-        let name = name.text().map(Cow::into_owned);
+        let name = non_empty(name);
         if let (true, Some(name)) = (self.openinference, &name) {
             self.push(TOOL_NAME, Value::from(name.clone()));
         }
@@ -362,8 +364,7 @@ impl GenAi {
 
     /// The target a formatter formats for; names the format span when no option does.
     pub fn format_target(&mut self, target: &(impl TextValue + ?Sized)) {
-        let target = target.text().map(Cow::into_owned);
-        self.names_subject(&[OperationKind::Format], target);
+        self.names_subject(&[OperationKind::Format], non_empty(target));
     }
 
     /// How many messages a formatter formatted: a count, or a list whose length is counted.
@@ -380,4 +381,12 @@ impl GenAi {
             self.push(key, Value::Array(Array::String(values)));
         }
     }
+}
+
+/// The text of `value`, unless it is absent or empty.
+fn non_empty(value: &(impl TextValue + ?Sized)) -> Option<String> {
+    value
+        .text()
+        .filter(|text| !text.is_empty())
+        .map(Cow::into_owned)
 }

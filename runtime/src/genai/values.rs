@@ -80,7 +80,13 @@ macro_rules! numbers {
         }
     )*};
 }
-numbers!(f32, f64, i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+numbers!(f64, i8, i16, i32, i64, u8, u16, u32, u64, usize, isize);
+
+impl NumberValue for f32 {
+    fn number(&self) -> Option<f64> {
+        Some(crate::attribute::f32_as_written(*self))
+    }
+}
 
 macro_rules! counts {
     ($($t:ty),*) => {$(
