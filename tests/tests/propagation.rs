@@ -214,3 +214,96 @@ fn malformed_baggage_members_are_dropped_and_the_rest_kept() {
     assert_eq!(baggage.len(), 2);
     assert_eq!(baggage.get("also").unwrap().as_str(), "fine");
 }
+
+/// The headers a process sends on after continuing `incoming`, through a traced call.
+fn continued(incoming: &HashMap<String, String>) -> HashMap<String, String> {
+    let (outgoing, _) = capture(|| {
+        let _remote = extract(incoming).attach();
+        send::<HashMap<String, String>>()
+    });
+    outgoing
+}
+
+fn headers(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+#[test]
+fn a_baggage_value_that_is_not_utf8_is_kept_with_replacement_characters() {
+    let cx = extract(&headers(&[("baggage", "name=caf%C3%A9%FF%FE,plain=ok")]));
+    assert_eq!(
+        cx.baggage().get("name").unwrap().as_str(),
+        "café\u{fffd}\u{fffd}"
+    );
+    assert_eq!(cx.baggage().get("plain").unwrap().as_str(), "ok");
+}
+
+#[test]
+fn a_long_tracestate_is_truncated_as_w3c_trace_context_says_not_dropped() {
+    let traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    // 600 characters: one member of 140 characters, then short members.
+    let long = format!("big={}", "x".repeat(136));
+    let mut members = vec!["first=1".to_owned(), long.clone()];
+    members.extend((0..25).map(|i| format!("k{i:02}={}", "v".repeat(13))));
+    let state = members.join(",");
+    assert!(state.len() > 512, "{}", state.len());
+    let outgoing = continued(&headers(&[
+        ("traceparent", traceparent),
+        ("tracestate", &state),
+    ]));
+    let kept = &outgoing["tracestate"];
+    assert!(kept.len() <= 512, "{} characters kept", kept.len());
+    assert!(
+        !kept.contains("big="),
+        "the member over 128 characters goes first: {kept}"
+    );
+    assert!(
+        kept.starts_with("first=1,k00="),
+        "members are kept from the start: {kept}"
+    );
+    // Without the long member it fits: everything else is kept.
+    let expected: Vec<&str> = members
+        .iter()
+        .map(String::as_str)
+        .filter(|m| *m != long)
+        .collect();
+    assert_eq!(kept, &expected.join(","));
+
+    // Still too long after that: members go from the end.
+    let many: Vec<String> = (0..40)
+        .map(|i| format!("m{i:02}={}", "w".repeat(20)))
+        .collect();
+    let outgoing = continued(&headers(&[
+        ("traceparent", traceparent),
+        ("tracestate", &many.join(",")),
+    ]));
+    let kept: Vec<&str> = outgoing["tracestate"].split(',').collect();
+    assert!(outgoing["tracestate"].len() <= 512);
+    assert_eq!(
+        kept,
+        many[..kept.len()]
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+    );
+    assert!(kept.len() >= 20, "{} members kept", kept.len());
+}
+
+#[test]
+fn trace_flags_the_spec_defines_are_kept_when_the_trace_is_continued() {
+    let incoming = headers(&[(
+        "traceparent",
+        "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03",
+    )]);
+    let outgoing = continued(&incoming);
+    let flags = outgoing["traceparent"].rsplit('-').next().unwrap();
+    assert_eq!(
+        flags, "03",
+        "sampled and random: {}",
+        outgoing["traceparent"]
+    );
+    assert!(outgoing["traceparent"].starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"));
+}

@@ -71,8 +71,9 @@ proptest! {
         prop_assert!(cx.has_active_span());
         let mut out = HashMap::new();
         inject_context(&cx, &mut out);
-        // Only the sampled flag is propagated; the rest of the flags byte is reserved.
-        let flags = u8::from_str_radix(&header[53..], 16).unwrap() & 1;
+        // The flags W3C defines (sampled, and Level 2's random) are propagated; the rest of
+        // the flags byte is reserved.
+        let flags = u8::from_str_radix(&header[53..], 16).unwrap() & 0b11;
         prop_assert_eq!(&out["traceparent"][..53], &header[..53]);
         prop_assert_eq!(&out["traceparent"][53..], format!("{flags:02x}"));
     }

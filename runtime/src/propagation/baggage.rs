@@ -104,8 +104,8 @@ fn encode_into(value: &str, out: &mut String) {
     }
 }
 
-/// Percent-decodes a value; `None` for a bad escape, a raw byte outside the allowed set, or
-/// text that is not UTF-8.
+/// Percent-decodes a value; `None` for a bad escape or a raw byte outside the allowed set.
+/// Decoded bytes that are not UTF-8 become U+FFFD, as the W3C Baggage spec asks.
 fn decode(raw: &str) -> Option<String> {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -128,7 +128,7 @@ fn decode(raw: &str) -> Option<String> {
             _ => return None,
         }
     }
-    String::from_utf8(out).ok()
+    Some(String::from_utf8_lossy(&out).into_owned())
 }
 
 #[cfg(test)]

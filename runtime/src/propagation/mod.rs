@@ -54,8 +54,15 @@ pub const TRACESTATE: &str = "tracestate";
 /// The header that carries baggage: key-value pairs that travel with the trace.
 pub const BAGGAGE: &str = "baggage";
 
-/// The longest `tracestate` header accepted, in bytes.
-const MAX_TRACESTATE_BYTES: usize = 512;
+/// The most of a `tracestate` header kept, in characters, as W3C Trace Context asks of
+/// those that truncate (at least 512).
+const MAX_TRACESTATE_CHARS: usize = 512;
+/// The most list members a `tracestate` holds (W3C Trace Context).
+const MAX_TRACESTATE_MEMBERS: usize = 32;
+/// Members longer than this are the first dropped when a `tracestate` must be cut.
+const LONG_TRACESTATE_MEMBER: usize = 128;
+/// A `tracestate` header longer than this is refused whole, unread: no real one is.
+const HOSTILE_TRACESTATE_BYTES: usize = 8 * 1024;
 
 static REJECTED: AtomicU64 = AtomicU64::new(0);
 
@@ -141,13 +148,39 @@ pub fn extract_with_context(cx: &Context, carrier: &(impl Carrier + ?Sized)) -> 
     result
 }
 
+/// The trace state a `tracestate` header gives, cut to the W3C limits: when it holds more
+/// than 512 characters or 32 members, members over 128 characters are dropped first, then
+/// members from the end, until it fits. A header that does not parse is refused.
 fn read_state(value: &str) -> TraceState {
-    if value.len() > MAX_TRACESTATE_BYTES {
+    if value.len() > HOSTILE_TRACESTATE_BYTES {
         reject();
         return TraceState::default();
     }
-    TraceState::from_str(value.trim()).unwrap_or_else(|_| {
+    let members = state_members(value);
+    TraceState::from_str(&members.join(",")).unwrap_or_else(|_| {
         reject();
         TraceState::default()
     })
+}
+
+/// The list members of a `tracestate` value that fit the W3C limits, in order.
+fn state_members(value: &str) -> Vec<&str> {
+    let mut members: Vec<&str> = value
+        .split(',')
+        .map(|member| member.trim_matches([' ', '\t']))
+        .filter(|member| !member.is_empty())
+        .collect();
+    let chars = |members: &[&str]| {
+        members.iter().map(|m| m.chars().count()).sum::<usize>() + members.len().saturating_sub(1)
+    };
+    let too_big = |members: &[&str]| {
+        members.len() > MAX_TRACESTATE_MEMBERS || chars(members) > MAX_TRACESTATE_CHARS
+    };
+    if too_big(&members) {
+        members.retain(|member| member.chars().count() <= LONG_TRACESTATE_MEMBER);
+    }
+    while too_big(&members) {
+        members.pop();
+    }
+    members
 }

@@ -6,6 +6,11 @@ use opentelemetry::trace::{SpanContext, SpanId, TraceFlags, TraceId, TraceState}
 /// The length of a version `00` header: `00-` + 32 + `-` + 16 + `-` + 2.
 const LEN: usize = 55;
 
+/// The trace flags W3C Trace Context defines: `sampled` (0x01) and, in Level 2, `random`
+/// (0x02, the trace id's right part is random). Kept when a trace is continued; others are
+/// cleared, as the spec asks.
+const DEFINED_FLAGS: u8 = 0x01 | 0x02;
+
 /// Parses a `traceparent` value into a remote span context, or `None` when it breaks the
 /// W3C rules: wrong length, non-lowercase-hex fields, version `ff`, all-zero ids, or a
 /// version `00` header with trailing data.
@@ -34,7 +39,7 @@ pub(crate) fn parse(value: &str, state: TraceState) -> Option<SpanContext> {
     if trace_id == TraceId::INVALID || span_id == SpanId::INVALID {
         return None;
     }
-    let flags = TraceFlags::new(flags) & TraceFlags::SAMPLED;
+    let flags = TraceFlags::new(flags & DEFINED_FLAGS);
     Some(SpanContext::new(trace_id, span_id, flags, true, state))
 }
 
@@ -44,7 +49,7 @@ pub(crate) fn format(context: &SpanContext) -> String {
         "00-{}-{}-{:02x}",
         context.trace_id(),
         context.span_id(),
-        context.trace_flags().to_u8() & TraceFlags::SAMPLED.to_u8()
+        context.trace_flags().to_u8() & DEFINED_FLAGS
     )
 }
 
@@ -90,6 +95,22 @@ mod tests {
         ] {
             assert!(parse(bad, TraceState::default()).is_none(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn keeps_the_flags_the_spec_defines_and_clears_the_others() {
+        let random = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-03";
+        let context = parse(random, TraceState::default()).unwrap();
+        assert_eq!(context.trace_flags().to_u8(), 0x03);
+        assert_eq!(format(&context), random);
+        let unknown = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-ff";
+        assert_eq!(
+            parse(unknown, TraceState::default())
+                .unwrap()
+                .trace_flags()
+                .to_u8(),
+            0x03
+        );
     }
 
     #[test]
