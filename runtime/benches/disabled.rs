@@ -14,6 +14,16 @@ fn plain(prompt: &str, retries: u64) -> Result<u64, String> {
     Ok(prompt.len() as u64 + retries)
 }
 
+/// Adds to its span from inside, as a user who learns the model and usage mid-call does.
+#[agentrace::trace_llm(provider = "mock", model = "m")]
+fn traced_current_span(prompt: &str, retries: u64) -> Result<u64, String> {
+    let span = agentrace::current_span();
+    span.set_response_model("m-2");
+    span.record_usage(prompt.len() as u64, retries);
+    span.set_attribute("app.retries", retries);
+    Ok(prompt.len() as u64 + retries)
+}
+
 #[agentrace::trace_llm(provider = "mock", model = "m")]
 fn traced(prompt: &str, retries: u64) -> Result<u64, String> {
     Ok(prompt.len() as u64 + retries)
@@ -64,6 +74,9 @@ fn disabled(c: &mut Criterion) {
     });
     group.bench_function("sync/agentrace", |b| {
         b.iter(|| traced(black_box("hello"), black_box(1)))
+    });
+    group.bench_function("sync/agentrace_current_span", |b| {
+        b.iter(|| traced_current_span(black_box("hello"), black_box(1)))
     });
     group.bench_function("sync/tracing", |b| {
         b.iter(|| traced_tracing(black_box("hello"), black_box(1)))

@@ -500,7 +500,11 @@ impl SpanGuard {
         if !attributes.is_empty() {
             span.set_attributes(attributes);
         }
-        span.set_status(status);
+        // A span marked failed from inside keeps that error over the OK of a normal return.
+        let marked = crate::current::MARKED.take(span.span_context().span_id());
+        if !(marked && status == Status::Ok) {
+            span.set_status(status);
+        }
         span.end();
     }
 

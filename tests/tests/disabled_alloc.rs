@@ -40,6 +40,16 @@ fn allocations_in(f: impl FnOnce()) -> usize {
 
 #[trace_llm(provider = "mock", model = "m")]
 fn traced_sync(prompt: &str, retries: u64) -> Result<u64, String> {
+    // The current-span API, used as a user would mid-call: free when off too.
+    let span = agentrace::current_span();
+    span.set_attribute("app.retries", retries);
+    span.set_response_model("m-2");
+    span.record_usage(3, 4);
+    span.add_event("retry", [("attempt", retries)]);
+    span.record(|out| out.finish_reasons(&["stop"]));
+    if retries > 5 {
+        span.mark_error("retried", "gave up");
+    }
     Ok(prompt.len() as u64 + retries)
 }
 

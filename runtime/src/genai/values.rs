@@ -164,6 +164,11 @@ impl<T: TextValue> TextListValue for [T] {
             .collect()
     }
 }
+impl<T: TextValue, const N: usize> TextListValue for [T; N] {
+    fn texts(&self) -> Vec<String> {
+        self.as_slice().texts()
+    }
+}
 impl<T: TextValue> TextListValue for Vec<T> {
     fn texts(&self) -> Vec<String> {
         self.as_slice().texts()
