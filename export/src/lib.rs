@@ -38,11 +38,13 @@ pub fn default_exporter() -> ExporterConfig {
     }
 }
 
-/// The batch processor exporting to `exporter` with the queue settings `batch`, or `None`
-/// when nothing is exported. `Err` says why the exporter or its thread could not start.
+/// The batch processor exporting to `exporter` with the queue settings `batch` (and, for
+/// the embedded store, its `retention`), or `None` when nothing is exported. `Err` says why
+/// the exporter or its thread could not start.
 pub fn processor_for(
     exporter: &ExporterConfig,
     batch: BatchConfig,
+    retention: agentrace_store::Retention,
 ) -> Result<Option<BatchProcessor>, String> {
     match exporter {
         ExporterConfig::None => Ok(None),
@@ -53,15 +55,18 @@ pub fn processor_for(
             true,
         )
         .map(Some),
-        ExporterConfig::Store => store_processor(batch).map(Some),
+        ExporterConfig::Store => store_processor(batch, retention).map(Some),
         ExporterConfig::Otlp(otlp_config) => otlp_processor(otlp_config.clone(), batch).map(Some),
     }
 }
 
 #[cfg(feature = "sqlite")]
-fn store_processor(batch: BatchConfig) -> Result<BatchProcessor, String> {
+fn store_processor(
+    batch: BatchConfig,
+    retention: agentrace_store::Retention,
+) -> Result<BatchProcessor, String> {
     BatchProcessor::spawn(
-        || StoreExporter::open_default().map_err(|error| error.to_string()),
+        move || StoreExporter::open_default(retention).map_err(|error| error.to_string()),
         batch,
         driver::Driver::Plain,
         false,
@@ -69,7 +74,10 @@ fn store_processor(batch: BatchConfig) -> Result<BatchProcessor, String> {
 }
 
 #[cfg(not(feature = "sqlite"))]
-fn store_processor(_batch: BatchConfig) -> Result<BatchProcessor, String> {
+fn store_processor(
+    _batch: BatchConfig,
+    _retention: agentrace_store::Retention,
+) -> Result<BatchProcessor, String> {
     Err("agentrace was built without its `sqlite` feature, which the span store needs".into())
 }
 

@@ -53,9 +53,11 @@ impl StoreExporter {
     /// ([`SqliteStore::open_default`](agentrace_store::SqliteStore::open_default)). Its writer
     /// also becomes the [default writer](agentrace_store::set_default_writer_if_unset) of
     /// rollout scopes when none was set, so that spans of rollouts reach the same file.
+    /// The store is kept within `retention` by its writer.
     #[cfg(feature = "sqlite")]
-    pub fn open_default() -> Result<Self, StoreError> {
-        let store = Arc::new(agentrace_store::SqliteStore::open_default()?);
+    pub fn open_default(retention: agentrace_store::Retention) -> Result<Self, StoreError> {
+        let store =
+            Arc::new(agentrace_store::SqliteStore::open_default()?.with_retention(retention));
         let writer = StoreWriter::spawn(store)?;
         agentrace_store::set_default_writer_if_unset(writer.clone());
         Ok(StoreExporter::new(writer))

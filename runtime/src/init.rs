@@ -108,7 +108,8 @@ fn start(config: &Config) -> Result<Tracing, Error> {
         return Ok(Tracing::new(None, TracingHandle::new(None, None), timeout));
     }
     let processor =
-        agentrace_export::processor_for(&config.exporter, config.batch).map_err(Error::Exporter)?;
+        agentrace_export::processor_for(&config.exporter, config.batch, config.store_retention)
+            .map_err(Error::Exporter)?;
     let counters = processor.as_ref().map(|processor| processor.counters());
     let collecting = match processor {
         Some(processor) => CollectingProcessor::wrapping(processor),

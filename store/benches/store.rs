@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use agentrace_store::SpanRecord;
-use agentrace_store::{Query, SpanStore, SqliteStore};
+use agentrace_store::{Query, Retention, SpanStore, SqliteStore};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
 
 const BATCH: u64 = 1_000;
@@ -38,29 +38,55 @@ fn bench_dir() -> PathBuf {
     dir
 }
 
+/// A fresh store at `name`, with `retention`.
+fn fresh(name: &str, retention: Retention) -> SqliteStore {
+    let path = bench_dir().join(name);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    SqliteStore::open(&path)
+        .expect("open")
+        .with_retention(retention)
+}
+
+/// Ingest of batches of 1,000 spans, without retention and with a 20 MB size bound that the
+/// store passes after a few dozen batches: then every batch is followed by the writer's
+/// upkeep pruning about as many spans as it wrote (whole rollouts, oldest first).
 fn ingest(c: &mut Criterion) {
-    let path = bench_dir().join("ingest.db");
-    let _ = std::fs::remove_file(&path);
-    let store = SqliteStore::open(&path).expect("open");
-    let mut next = 0u64;
     let mut group = c.benchmark_group("sqlite_ingest");
     group.throughput(Throughput::Elements(BATCH));
     group
         .sample_size(30)
         .measurement_time(Duration::from_secs(15));
-    group.bench_function("batch_of_1000_spans", |b| {
-        b.iter_batched(
-            || {
-                let spans: Vec<SpanRecord> = (0..BATCH)
-                    .map(|i| span((next + i) / PER_ROLLOUT, next + i + 1))
-                    .collect();
-                next += BATCH;
-                spans
-            },
-            |spans| store.add_spans(spans).expect("write"),
-            BatchSize::PerIteration,
-        )
-    });
+    for (label, retention) in [
+        ("batch_of_1000_spans", Retention::none()),
+        (
+            "batch_of_1000_spans_retention_20mb",
+            Retention::none().max_bytes(20_000_000),
+        ),
+    ] {
+        let store = fresh(&format!("{label}.db"), retention);
+        let mut next = 0u64;
+        group.bench_function(label, |b| {
+            b.iter_batched(
+                || {
+                    let spans: Vec<SpanRecord> = (0..BATCH)
+                        .map(|i| span((next + i) / PER_ROLLOUT, next + i + 1))
+                        .collect();
+                    next += BATCH;
+                    spans
+                },
+                |spans| {
+                    // What the store writer's thread does for each batch.
+                    store.add_spans(spans).expect("write");
+                    store.maintain().expect("upkeep")
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        let (bytes, spans, _) = store.size().expect("size");
+        eprintln!("{label}: the store ends at {bytes} bytes, {spans} spans");
+    }
     group.finish();
 }
 

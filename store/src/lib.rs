@@ -37,8 +37,11 @@ mod default_writer;
 mod memory;
 mod query;
 pub mod record;
+mod retention;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_prune;
 #[cfg(feature = "sqlite")]
 mod sqlite_schema;
 mod summary;
@@ -51,6 +54,7 @@ pub use default_writer::{default_writer, set_default_writer, set_default_writer_
 pub use memory::MemoryStore;
 pub use query::{Attempt, Logic, NameMatch, Order, Page, Query};
 pub use record::SpanRecord;
+pub use retention::{human_bytes, PruneReport, Retention};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{default_store_path, SqliteStore, STORE_PATH_ENV};
 pub use summary::TraceSummary;
@@ -79,6 +83,12 @@ pub trait SpanStore: Send + Sync + fmt::Debug {
 
     /// The most recent traces first (by start of their earliest span), at most `limit`.
     fn traces(&self, limit: usize) -> Result<Vec<TraceSummary>, StoreError>;
+
+    /// Upkeep the background writer runs after its writes: a store with a [`Retention`]
+    /// prunes what is past it and says what it removed. Does nothing by default.
+    fn maintain(&self) -> Result<Option<PruneReport>, StoreError> {
+        Ok(None)
+    }
 }
 
 /// Why a store operation failed.
@@ -103,6 +113,11 @@ pub enum StoreError {
     },
     /// The background writer could not take or finish the write.
     Writer(String),
+    /// The rollout was pruned from a persistent store by its retention (age or size).
+    Pruned {
+        /// The pruned rollout.
+        rollout_id: String,
+    },
 }
 
 impl fmt::Display for StoreError {
@@ -119,6 +134,10 @@ impl fmt::Display for StoreError {
                 "span store schema version {found} is newer than this agentrace supports ({supported})"
             ),
             StoreError::Writer(why) => write!(f, "span store writer: {why}"),
+            StoreError::Pruned { rollout_id } => write!(
+                f,
+                "rollout {rollout_id:?} was pruned from the span store by its retention (age or size)"
+            ),
         }
     }
 }

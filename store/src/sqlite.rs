@@ -4,12 +4,14 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
 
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
 
 use crate::query::{Attempt, Logic, NameMatch, Order, Page, Query};
 use crate::record::{RecordKind, RecordStatus, SpanRecord, StatusCode};
+use crate::retention::{PruneReport, Retention};
 use crate::sqlite_schema;
 use crate::summary::{TraceSummary, INPUT_TOKENS, OUTPUT_TOKENS};
 use crate::{check_ids, SpanStore, StoreError};
@@ -54,6 +56,8 @@ pub fn default_store_path() -> PathBuf {
 pub struct SqliteStore {
     path: PathBuf,
     conn: Mutex<Connection>,
+    retention: Option<Retention>,
+    last_age_check: Mutex<Option<Instant>>,
 }
 
 const COLUMNS: &str = "rollout_id, attempt_id, sequence_id, trace_id, span_id, parent_id, name, \
@@ -80,7 +84,27 @@ impl SqliteStore {
         Ok(SqliteStore {
             path: path.to_path_buf(),
             conn: Mutex::new(conn),
+            retention: None,
+            last_age_check: Mutex::new(None),
         })
+    }
+
+    /// Keeps the store within `retention`: the background writer prunes what is past it
+    /// after its writes (see [`prune`](Self::prune)). None by default.
+    pub fn with_retention(mut self, retention: Retention) -> Self {
+        self.retention = Some(retention);
+        self
+    }
+
+    /// The retention the writer keeps this store within, if any.
+    pub fn retention(&self) -> Option<Retention> {
+        self.retention
+    }
+
+    pub(crate) fn last_age_check(&self) -> MutexGuard<'_, Option<Instant>> {
+        self.last_age_check
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The path of the database file.
@@ -88,14 +112,14 @@ impl SqliteStore {
         &self.path
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         self.conn
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-fn backend(e: rusqlite::Error) -> StoreError {
+pub(crate) fn backend(e: rusqlite::Error) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
@@ -274,8 +298,13 @@ fn insert_all(
         "INSERT INTO rollouts (rollout_id, last_sequence) VALUES (?1, ?2)
          ON CONFLICT (rollout_id) DO UPDATE SET last_sequence = max(last_sequence, excluded.last_sequence)",
     )?;
+    let mut unpruned = tx.prepare_cached("DELETE FROM pruned WHERE rollout_id = ?1")?;
     for (key, counter) in counters {
         save.execute(params![key, counter as i64])?;
+        if !key.is_empty() {
+            // New spans of a rollout pruned before: it exists again.
+            unpruned.execute([&key])?;
+        }
     }
     Ok(stored)
 }
@@ -384,6 +413,20 @@ impl SpanStore for SqliteStore {
                 |row| row.get(0),
             )
             .map_err(backend)?;
+        if let (0, Some(rollout)) = (total, &query.rollout_id) {
+            let pruned: bool = conn
+                .query_row(
+                    "SELECT EXISTS (SELECT 1 FROM pruned WHERE rollout_id = ?1)",
+                    [rollout],
+                    |row| row.get(0),
+                )
+                .map_err(backend)?;
+            if pruned {
+                return Err(StoreError::Pruned {
+                    rollout_id: rollout.clone(),
+                });
+            }
+        }
         let direction = if query.order == Order::Descending {
             "DESC"
         } else {
@@ -406,6 +449,10 @@ impl SpanStore for SqliteStore {
             spans,
             total: total as usize,
         })
+    }
+
+    fn maintain(&self) -> Result<Option<PruneReport>, StoreError> {
+        self.maintain_retention()
     }
 
     fn traces(&self, limit: usize) -> Result<Vec<TraceSummary>, StoreError> {

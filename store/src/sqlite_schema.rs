@@ -47,6 +47,11 @@ const MIGRATIONS: &[&str] = &[
     );",
     // 2: recent traces first, for the trace list.
     "CREATE INDEX spans_start ON spans (start_time);",
+    // 3: rollouts removed by retention, so that a query says so.
+    "CREATE TABLE pruned (
+        rollout_id TEXT PRIMARY KEY,
+        pruned_at INTEGER NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.
@@ -83,6 +88,15 @@ pub(crate) fn open(path: &Path, create: bool) -> Result<Connection, StoreError> 
     }
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(fail)?;
+    // A new file gives pruned space back without a full VACUUM; this only takes before the
+    // first table is made (an older file is switched by its first pruning).
+    let tables: i64 = conn
+        .query_row("SELECT COUNT(*) FROM sqlite_master", [], |row| row.get(0))
+        .map_err(fail)?;
+    if tables == 0 {
+        conn.pragma_update(None, "auto_vacuum", "INCREMENTAL")
+            .map_err(fail)?;
+    }
     migrate(&mut conn).map_err(|e| match e {
         MigrateError::Sql(e) => fail(e),
         MigrateError::TooNew(found) => StoreError::SchemaTooNew {

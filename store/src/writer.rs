@@ -150,7 +150,8 @@ impl StoreWriter {
         Err(error)
     }
 
-    /// Waits until everything queued before this call is written, at most `timeout`.
+    /// Waits until everything queued before this call is written (and the store's upkeep,
+    /// such as pruning to its retention, done), at most `timeout`.
     pub fn flush(&self, timeout: Duration) -> Result<(), StoreError> {
         let deadline = Instant::now() + timeout;
         let (done, finished) = mpsc::channel();
@@ -241,6 +242,14 @@ impl Worker {
                     }
                 }
             }
+        }
+        // Retention runs here, on the writer's thread, after the writes it follows were
+        // acknowledged (traced calls and rollout scopes never wait on it), and before a
+        // flush returns: a flushed store is within its bounds.
+        match self.store.maintain() {
+            Ok(Some(report)) => eprintln!("agentrace: span store: {report}"),
+            Ok(None) => {}
+            Err(error) => eprintln!("agentrace: span store: pruning failed: {error}"),
         }
         for done in flushes {
             let _ = done.send(());

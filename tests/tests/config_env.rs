@@ -506,3 +506,39 @@ fn presets_resolve_to_the_backends_endpoints() {
         .build_config();
     assert_eq!(console.unwrap().exporter, ExporterConfig::Console);
 }
+
+#[test]
+fn the_embedded_store_is_bounded_by_default_and_by_its_variables() {
+    use agentrace::config::Retention;
+    assert_eq!(config(&[]).store_retention, Retention::EMBEDDED_DEFAULT);
+    let set = config(&[
+        ("AGENTRACE_STORE_MAX_BYTES", "200MB"),
+        ("AGENTRACE_STORE_RETENTION", "7d"),
+    ]);
+    assert_eq!(set.store_retention.max_bytes, Some(200_000_000));
+    assert_eq!(
+        set.store_retention.max_age,
+        Some(Duration::from_secs(7 * 86_400))
+    );
+    let off = config(&[
+        ("AGENTRACE_STORE_MAX_BYTES", "none"),
+        ("AGENTRACE_STORE_RETENTION", "none"),
+    ]);
+    assert!(!off.store_retention.is_bounded());
+    let message = error(&[("AGENTRACE_STORE_RETENTION", "a week")]);
+    assert!(
+        message.starts_with(r#"invalid AGENTRACE_STORE_RETENTION="a week": "#),
+        "{message}"
+    );
+    let message = error(&[("AGENTRACE_STORE_MAX_BYTES", "lots")]);
+    assert!(
+        message.starts_with(r#"invalid AGENTRACE_STORE_MAX_BYTES="lots": "#),
+        "{message}"
+    );
+    let coded = agentrace::builder()
+        .with_env(|_| None)
+        .store_retention(Retention::none())
+        .build_config()
+        .unwrap();
+    assert_eq!(coded.store_retention, Retention::none());
+}

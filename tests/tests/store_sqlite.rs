@@ -58,7 +58,7 @@ fn an_older_schema_is_migrated_on_open() {
     let path = temp("migrate").join("traces.db");
     drop(SqliteStore::open(&path).unwrap());
     let conn = rusqlite::Connection::open(&path).unwrap();
-    conn.execute_batch("DROP INDEX spans_start; PRAGMA user_version = 1;")
+    conn.execute_batch("DROP INDEX spans_start; DROP TABLE pruned; PRAGMA user_version = 1;")
         .unwrap();
     drop(conn);
     SqliteStore::open(&path).unwrap();
@@ -66,7 +66,7 @@ fn an_older_schema_is_migrated_on_open() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .unwrap();
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let index: i64 = conn
         .query_row(
             "SELECT COUNT(*) FROM sqlite_master WHERE name = 'spans_start'",
@@ -75,6 +75,14 @@ fn an_older_schema_is_migrated_on_open() {
         )
         .unwrap();
     assert_eq!(index, 1, "migration 2 ran again");
+    let pruned: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE name = 'pruned'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(pruned, 1, "migration 3 ran");
 }
 
 #[test]
@@ -90,7 +98,7 @@ fn a_newer_schema_is_refused_clearly() {
         error,
         StoreError::SchemaTooNew {
             found: 99,
-            supported: 2
+            supported: 3
         }
     );
 }

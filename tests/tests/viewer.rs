@@ -74,8 +74,16 @@ fn fails(args: &[&str], cwd: Option<&Path>) -> (i32, String) {
 #[test]
 fn traces_lists_each_run_with_root_spans_tokens_and_errors() {
     let list = ok(&["traces"]);
-    let lines: Vec<&str> = list.lines().collect();
+    // The table, then a blank line and the store's size and oldest span.
+    let lines: Vec<&str> = list.lines().take_while(|line| !line.is_empty()).collect();
     assert_eq!(lines.len(), 4, "{list}");
+    assert!(
+        list.lines()
+            .last()
+            .unwrap()
+            .contains(" spans, oldest span "),
+        "{list}"
+    );
     assert!(
         lines[0].starts_with("TRACE") && lines[0].contains("TOKENS IN/OUT"),
         "{list}"
@@ -97,7 +105,13 @@ fn traces_lists_each_run_with_root_spans_tokens_and_errors() {
     );
     let plain = lines.iter().find(|l| l.contains(&filled().1[2])).unwrap();
     assert!(plain.ends_with(" -"), "no rollout: {plain}");
-    assert_eq!(ok(&["traces", "--limit", "1"]).lines().count(), 2);
+    assert_eq!(
+        ok(&["traces", "--limit", "1"])
+            .lines()
+            .take_while(|line| !line.is_empty())
+            .count(),
+        2
+    );
 }
 
 #[test]
@@ -242,7 +256,9 @@ fn the_store_is_found_from_the_variable_or_a_parent_folder() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 4);
+    let list = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(list.lines().take_while(|line| !line.is_empty()).count(), 4);
+    assert!(list.contains(&format!("store {}:", db().display())), "{list}");
 }
 
 #[test]

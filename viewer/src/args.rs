@@ -1,6 +1,9 @@
 //! The command line: `agentrace [--db PATH] <command> [options]`, parsed by hand.
 
 use std::path::PathBuf;
+use std::time::Duration;
+
+use agentrace_store::Retention;
 
 use crate::Failure;
 
@@ -13,6 +16,12 @@ usage:
   agentrace show <trace id | rollout id>       the span tree of a trace or rollout
   agentrace export [--format json|otlp-json|html] [--output FILE] [<trace id | rollout id>]
                                                one trace or rollout (default: the newest trace)
+  agentrace prune [--older-than AGE] [--max-bytes SIZE] [--dry-run]
+                                               remove the oldest rollouts and traces, whole:
+                                               those older than AGE (7d, 12h), then more
+                                               until the store fits SIZE (500MB, 1GiB);
+                                               default: $AGENTRACE_STORE_RETENTION and
+                                               $AGENTRACE_STORE_MAX_BYTES, else 30d and 1GiB
   agentrace help
 
 options:
@@ -45,6 +54,15 @@ pub enum Command {
     Show {
         /// A trace id or rollout id.
         id: String,
+    },
+    /// Remove the oldest rollouts and traces past a bound.
+    Prune {
+        /// `--older-than`, if given.
+        older_than: Option<Duration>,
+        /// `--max-bytes`, if given.
+        max_bytes: Option<u64>,
+        /// `--dry-run`: say what would go, remove nothing.
+        dry_run: bool,
     },
     /// Export a trace or rollout.
     Export {
@@ -79,6 +97,9 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
     let mut limit = None;
     let mut format = None;
     let mut output = None;
+    let mut older_than = None;
+    let mut max_bytes = None;
+    let mut dry_run = false;
     let mut words: Vec<&str> = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -109,6 +130,17 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
                 });
             }
             "--output" | "-o" => output = Some(PathBuf::from(value("--output")?)),
+            "--older-than" => {
+                let text = value("--older-than")?;
+                older_than = Retention::parse_age(&text)
+                    .map_err(|why| usage(format!("--older-than {text:?}: {why}")))?;
+            }
+            "--max-bytes" => {
+                let text = value("--max-bytes")?;
+                max_bytes = Retention::parse_bytes(&text)
+                    .map_err(|why| usage(format!("--max-bytes {text:?}: {why}")))?;
+            }
+            "--dry-run" => dry_run = true,
             "--help" | "-h" => words.insert(0, "help"),
             flag if flag.starts_with('-') && flag.len() > 1 => {
                 return Err(usage(format!("unknown option {flag}")))
@@ -130,7 +162,12 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
             id: words.get(1).map(|id| (*id).to_owned()),
             output,
         },
-        [command, ..] if ["traces", "show", "export"].contains(command) => {
+        ["prune"] => Command::Prune {
+            older_than,
+            max_bytes,
+            dry_run,
+        },
+        [command, ..] if ["traces", "show", "export", "prune"].contains(command) => {
             return Err(usage(format!("too many arguments for {command}")))
         }
         [command, ..] => return Err(usage(format!("unknown command {command:?}"))),

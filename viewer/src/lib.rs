@@ -89,7 +89,25 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
         Command::Help => Ok(()),
         Command::Traces { limit } => {
             let traces = store.traces(*limit).map_err(store_failure)?;
-            emit(out, &list::render(&traces, color))
+            let size = store.size().map_err(store_failure)?;
+            let mut text = list::render(&traces, color);
+            text.push_str(&list::footer(&path, size));
+            emit(out, &text)
+        }
+        Command::Prune {
+            older_than,
+            max_bytes,
+            dry_run,
+        } => {
+            let retention = prune_bounds(*older_than, *max_bytes)?;
+            let now = std::time::SystemTime::now();
+            let report = if *dry_run {
+                store.prune_dry_run(&retention, now)
+            } else {
+                store.prune(&retention, now)
+            }
+            .map_err(store_failure)?;
+            emit(out, &format!("{report}\n"))
         }
         Command::Show { id } => {
             let spans = spans_of(&store, id)?;
@@ -113,6 +131,32 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
             }
         }
     }
+}
+
+/// The bounds of `agentrace prune`: the options, else the variables `init()` reads, else the
+/// embedded store's defaults.
+fn prune_bounds(
+    older_than: Option<std::time::Duration>,
+    max_bytes: Option<u64>,
+) -> Result<agentrace_store::Retention, Failure> {
+    use agentrace_store::Retention;
+    if older_than.is_some() || max_bytes.is_some() {
+        let mut retention = Retention::none();
+        retention.max_age = older_than;
+        retention.max_bytes = max_bytes;
+        return Ok(retention);
+    }
+    let mut retention = Retention::EMBEDDED_DEFAULT;
+    let variable = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+    if let Some(value) = variable("AGENTRACE_STORE_RETENTION") {
+        retention.max_age = Retention::parse_age(&value)
+            .map_err(|why| Failure::new(format!("AGENTRACE_STORE_RETENTION={value:?}: {why}")))?;
+    }
+    if let Some(value) = variable("AGENTRACE_STORE_MAX_BYTES") {
+        retention.max_bytes = Retention::parse_bytes(&value)
+            .map_err(|why| Failure::new(format!("AGENTRACE_STORE_MAX_BYTES={value:?}: {why}")))?;
+    }
+    Ok(retention)
 }
 
 fn store_failure(error: agentrace_store::StoreError) -> Failure {

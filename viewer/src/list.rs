@@ -8,6 +8,22 @@ use agentrace_store::TraceSummary;
 use crate::style::{duration, paint, utc, BOLD, RED};
 use crate::terminal::{fit, visible};
 
+/// The line under the trace list: the store's file, size, span count and oldest span.
+pub(crate) fn footer(
+    path: &std::path::Path,
+    (bytes, spans, oldest): (u64, u64, Option<u64>),
+) -> String {
+    let oldest = oldest.map_or_else(
+        || "none".to_owned(),
+        |start| format!("{start_utc} UTC", start_utc = utc(start)),
+    );
+    format!(
+        "\nstore {}: {}, {spans} spans, oldest span {oldest}\n",
+        visible(&path.display().to_string()),
+        agentrace_store::human_bytes(bytes),
+    )
+}
+
 /// Renders the trace list as an aligned table.
 pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
     if traces.is_empty() {

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::env::{self, Env};
 use opentelemetry_sdk::trace::SdkTracerProvider;
 
-use super::{BatchConfig, Config, ExporterConfig, OtlpConfig, Protocol, Sampling};
+use super::{BatchConfig, Config, ExporterConfig, OtlpConfig, Protocol, Retention, Sampling};
 use crate::capture::Redaction;
 use crate::Error;
 
@@ -62,6 +62,7 @@ pub struct Builder {
     pub(super) max_attribute_bytes: Option<usize>,
     pub(super) max_capture_depth: Option<usize>,
     pub(super) openinference: Option<bool>,
+    pub(super) store_retention: Option<Retention>,
     pub(crate) redaction: Option<Redaction>,
     pub(crate) provider: Option<SdkTracerProvider>,
 }
@@ -205,6 +206,23 @@ impl Builder {
         self.openinference = Some(mirror);
         self
     }
+    /// The bounds of the embedded span store (1 GiB and 30 days by default,
+    /// [`Retention::EMBEDDED_DEFAULT`]): its writer removes the oldest rollouts and traces
+    /// past them. `Retention::none()` keeps everything.
+    ///
+    /// ```no_run
+    /// use std::time::Duration;
+    /// use agentrace::config::Retention;
+    /// let _tracing = agentrace::builder()
+    ///     .store()
+    ///     .store_retention(Retention::none().max_bytes(200 << 20).max_age(Duration::from_secs(7 * 86_400)))
+    ///     .init()?;
+    /// # Ok::<(), agentrace::Error>(())
+    /// ```
+    pub fn store_retention(mut self, retention: Retention) -> Self {
+        self.store_retention = Some(retention);
+        self
+    }
     /// Adopts a tracer provider the application built, instead of the one the builder would
     /// build: the exporter, sampler, resource and queue settings are then the provider's,
     /// and setting them on the builder too is an error. Capture, redaction and the other
@@ -337,6 +355,10 @@ impl Builder {
             max_attribute_bytes: self.max_attribute_bytes,
             max_capture_depth: self.max_capture_depth,
             openinference: self.openinference,
+            store_retention: match self.store_retention {
+                Some(retention) => retention,
+                None => env::parse_retention(&env)?,
+            },
         })
     }
 

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::{Protocol, Sampling};
+use super::{Protocol, Retention, Sampling};
 use crate::Error;
 
 /// A source of environment variables; empty values count as unset, as the OpenTelemetry
@@ -212,4 +212,23 @@ pub(crate) fn parse_capture(env: &Env<'_>) -> Result<Option<bool>, Error> {
             "expected true, false, NO_CONTENT, SPAN_ONLY, EVENT_ONLY or SPAN_AND_EVENT",
         )),
     }
+}
+
+/// The embedded store's bounds: `AGENTRACE_STORE_MAX_BYTES` (`500MB`, `1GiB`, bytes, or
+/// `none`) and `AGENTRACE_STORE_RETENTION` (`7d`, `12h`, or `none`), each defaulting to
+/// [`Retention::EMBEDDED_DEFAULT`]'s.
+pub(crate) fn parse_retention(env: &Env<'_>) -> Result<Retention, Error> {
+    let default = Retention::EMBEDDED_DEFAULT;
+    let mut retention = Retention::none();
+    retention.max_bytes = match env.var("AGENTRACE_STORE_MAX_BYTES") {
+        Some(value) => Retention::parse_bytes(&value)
+            .map_err(|reason| Error::invalid("AGENTRACE_STORE_MAX_BYTES", &value, reason))?,
+        None => default.max_bytes,
+    };
+    retention.max_age = match env.var("AGENTRACE_STORE_RETENTION") {
+        Some(value) => Retention::parse_age(&value)
+            .map_err(|reason| Error::invalid("AGENTRACE_STORE_RETENTION", &value, reason))?,
+        None => default.max_age,
+    };
+    Ok(retention)
 }

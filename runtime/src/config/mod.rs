@@ -8,6 +8,7 @@ mod env;
 mod presets;
 
 pub use agentrace_export::{BatchConfig, ExporterConfig, OtlpConfig, Protocol};
+pub use agentrace_store::Retention;
 pub use builder::{builder, Builder};
 
 /// The resolved settings of the tracing pipeline.
@@ -65,6 +66,9 @@ pub struct Config {
     /// Whether GenAI attributes are mirrored under their OpenInference names
     /// ([`Builder::openinference`]).
     pub openinference: Option<bool>,
+    /// The embedded store's bounds (`AGENTRACE_STORE_MAX_BYTES`, `AGENTRACE_STORE_RETENTION`,
+    /// [`Builder::store_retention`]; 1 GiB and 30 days by default).
+    pub store_retention: Retention,
 }
 
 /// Which traces are recorded (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`).
