@@ -1,6 +1,6 @@
 //! The SQLite span store: batched ingest rate (spans per second) and the time of a query by
 //! rollout in a store of 1 million spans (built in the setup, reused when already built).
-//! Run with `cargo bench -p agentrace-store --bench store`; under about 5 minutes on 2 cores.
+//! Run with `cargo bench -p agentrace-store --features sqlite --bench store`; under about 5 minutes on 2 cores.
 
 use std::hint::black_box;
 use std::path::PathBuf;

@@ -231,8 +231,8 @@ impl SqliteStore {
             .map_err(backend)
     }
 
-    /// The writer's periodic check: prunes when the database is over its size bound, and
-    /// (at most every [`AGE_CHECK_EVERY`]) when spans are past the age bound.
+    /// The writer's periodic check: prunes when the database is over its size bound (down to
+    /// 90% of it), and (at most every [`AGE_CHECK_EVERY`]) when spans are past the age bound.
     pub(crate) fn maintain_retention(&self) -> Result<Option<PruneReport>, StoreError> {
         let Some(retention) = self.retention().filter(Retention::is_bounded) else {
             return Ok(None);
@@ -253,7 +253,12 @@ impl SqliteStore {
             return Ok(None);
         }
         let mut now_bounds = Retention::none();
-        now_bounds.max_bytes = retention.max_bytes.filter(|_| over_size);
+        // Past the size bound, down to 90% of it: the next pruning is then some writes away,
+        // rather than after every batch.
+        now_bounds.max_bytes = retention
+            .max_bytes
+            .filter(|_| over_size)
+            .map(|max| max - max / 10);
         now_bounds.max_age = retention.max_age.filter(|_| age_due);
         let report = self.prune(&now_bounds, SystemTime::now())?;
         Ok(report.removed_anything().then_some(report))

@@ -258,7 +258,10 @@ fn the_store_is_found_from_the_variable_or_a_parent_folder() {
     assert!(out.status.success());
     let list = String::from_utf8(out.stdout).unwrap();
     assert_eq!(list.lines().take_while(|line| !line.is_empty()).count(), 4);
-    assert!(list.contains(&format!("store {}:", db().display())), "{list}");
+    assert!(
+        list.contains(&format!("store {}:", db().display())),
+        "{list}"
+    );
 }
 
 #[test]
