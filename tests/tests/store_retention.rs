@@ -61,6 +61,13 @@ fn a_store_over_its_byte_budget_ends_within_it_after_the_next_writes_oldest_firs
         bytes <= budget,
         "{bytes} bytes over the {budget}-byte budget"
     );
+    // No more went than the budget asked: the writer prunes down to 90% of it, and what is
+    // left is within one rollout (~65 KB with its indexes) of that.
+    let floor = budget * 9 / 10 - 100_000;
+    assert!(
+        bytes > floor,
+        "only {bytes} bytes kept of a {budget}-byte budget"
+    );
     assert!(spans > 0);
     // The newest rollouts stayed, whole; the oldest went, whole; none half.
     let counts: Vec<Result<usize, StoreError>> = (0..20)
