@@ -195,15 +195,8 @@ impl CurrentSpan {
 }
 
 fn mark_error(span: &SpanRef<'_>, error_type: &str, message: &str) {
-    let error_type = error_type.to_owned();
-    span.set_attribute(KeyValue::new(semconv::ERROR_TYPE, error_type.clone()));
-    span.add_event(
-        semconv::EXCEPTION_EVENT,
-        vec![
-            KeyValue::new(semconv::EXCEPTION_TYPE, error_type),
-            KeyValue::new(semconv::EXCEPTION_MESSAGE, message.to_owned()),
-        ],
-    );
+    span.set_attribute(KeyValue::new(semconv::ERROR_TYPE, error_type.to_owned()));
+    crate::span::add_exception_event(span, Cow::Owned(error_type.to_owned()), message.to_owned());
     span.set_status(Status::error(message.to_owned()));
     MARKED.insert(span.span_context().span_id());
 }

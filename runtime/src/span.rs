@@ -487,13 +487,7 @@ impl SpanGuard {
             None => Status::Ok,
             Some(ErrorInfo { class, message }) => {
                 attributes.push(KeyValue::new(semconv::ERROR_TYPE, class.clone()));
-                span.add_event(
-                    semconv::EXCEPTION_EVENT,
-                    vec![
-                        KeyValue::new(semconv::EXCEPTION_TYPE, class),
-                        KeyValue::new(semconv::EXCEPTION_MESSAGE, message.clone()),
-                    ],
-                );
+                add_exception_event(&span, class, message.clone());
                 Status::error(message)
             }
         };
@@ -511,6 +505,21 @@ impl SpanGuard {
     pub(crate) fn is_ended(&self) -> bool {
         self.ended.load(Ordering::Acquire)
     }
+}
+
+/// Adds the `exception` event of a failure: its class (`error.type`) and message.
+pub(crate) fn add_exception_event(
+    span: &opentelemetry::trace::SpanRef<'_>,
+    class: Cow<'static, str>,
+    message: String,
+) {
+    span.add_event(
+        semconv::EXCEPTION_EVENT,
+        vec![
+            KeyValue::new(semconv::EXCEPTION_TYPE, class),
+            KeyValue::new(semconv::EXCEPTION_MESSAGE, message),
+        ],
+    );
 }
 
 impl Drop for SpanGuard {

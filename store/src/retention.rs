@@ -65,10 +65,7 @@ impl Retention {
         if is_off(text) {
             return Ok(None);
         }
-        let split = text
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len());
-        let (number, unit) = text.split_at(split);
+        let (number, unit) = number_and_unit(text);
         let scale: u64 = match unit.trim().to_ascii_lowercase().as_str() {
             "" | "b" => 1,
             "kb" => 1_000,
@@ -95,10 +92,7 @@ impl Retention {
         if is_off(text) {
             return Ok(None);
         }
-        let split = text
-            .find(|c: char| !c.is_ascii_digit())
-            .unwrap_or(text.len());
-        let (number, unit) = text.split_at(split);
+        let (number, unit) = number_and_unit(text);
         let seconds: u64 = match unit.trim() {
             "s" => 1,
             "m" => 60,
@@ -115,6 +109,14 @@ impl Retention {
             .map(|seconds| Some(Duration::from_secs(seconds)))
             .ok_or_else(|| "expected a positive age such as 7d, or none".into())
     }
+}
+
+/// `"500MB"` as `("500", "MB")`.
+fn number_and_unit(text: &str) -> (&str, &str) {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    text.split_at(split)
 }
 
 fn is_off(text: &str) -> bool {
