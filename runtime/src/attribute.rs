@@ -9,13 +9,18 @@ use opentelemetry::Value;
 /// A value that is written to a span attribute as it is.
 ///
 /// Used for `attributes(key = expr)`, `model = expr`, `id = expr` and `call_id = expr`
-/// options; values of other types are written as their JSON text (or `Debug` text).
-/// `None` leaves the attribute out.
+/// options and by [`CurrentSpan::set_attribute`](crate::CurrentSpan::set_attribute); in the
+/// options, values of other types are written as their JSON text (or `Debug` text). `None`
+/// leaves the attribute out; a list of strings, integers, floats or booleans is an array
+/// attribute.
 ///
 /// ```
 /// use agentrace::ToAttribute;
-/// assert_eq!(42u32.to_attribute(), Some(opentelemetry::Value::I64(42)));
+/// use opentelemetry::{Array, Value};
+/// assert_eq!(42u32.to_attribute(), Some(Value::I64(42)));
 /// assert_eq!(None::<&str>.to_attribute(), None);
+/// assert_eq!(vec![1, 2].to_attribute(), Some(Value::Array(Array::I64(vec![1, 2]))));
+/// assert_eq!(Vec::<bool>::new().to_attribute(), None);
 /// ```
 pub trait ToAttribute {
     /// The attribute value, or `None` to leave the attribute out.
@@ -60,6 +65,93 @@ impl ToAttribute for f32 {
     }
 }
 
+/// Lists of strings, integers, floats or booleans: an array attribute (`None` elements are
+/// left out; an empty list is no attribute).
+macro_rules! to_attribute_lists {
+    ($($t:ty),*) => {$(
+        impl ToAttribute for [$t] {
+            fn to_attribute(&self) -> Option<Value> {
+                array_of(self.iter().filter_map(ToAttribute::to_attribute).collect())
+            }
+        }
+        impl ToAttribute for Vec<$t> {
+            fn to_attribute(&self) -> Option<Value> {
+                self.as_slice().to_attribute()
+            }
+        }
+        impl<const N: usize> ToAttribute for [$t; N] {
+            fn to_attribute(&self) -> Option<Value> {
+                self.as_slice().to_attribute()
+            }
+        }
+    )*};
+}
+
+to_attribute_lists!(
+    &str,
+    String,
+    Box<str>,
+    Arc<str>,
+    Cow<'_, str>,
+    bool,
+    f32,
+    f64,
+    i8,
+    i16,
+    i32,
+    i64,
+    u8,
+    u16,
+    u32,
+    Option<&str>,
+    Option<String>,
+    Option<i64>,
+    Option<f64>,
+    Option<bool>
+);
+
+/// One array attribute from values of one type: strings, integers, floats (integers among
+/// floats count as floats) or booleans; `None` for an empty list or one of other values.
+fn array_of(values: Vec<Value>) -> Option<Value> {
+    use opentelemetry::Array;
+    let strings = || {
+        values.iter().map(|value| match value {
+            Value::String(text) => Some(text.clone()),
+            _ => None,
+        })
+    };
+    let array = match values.first()? {
+        Value::String(_) => strings().collect::<Option<Vec<_>>>().map(Array::String),
+        Value::Bool(_) => values
+            .iter()
+            .map(|value| match value {
+                Value::Bool(flag) => Some(*flag),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Array::Bool),
+        Value::I64(_) if values.iter().all(|value| matches!(value, Value::I64(_))) => values
+            .iter()
+            .map(|value| match value {
+                Value::I64(n) => Some(*n),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Array::I64),
+        Value::I64(_) | Value::F64(_) => values
+            .iter()
+            .map(|value| match value {
+                Value::I64(n) => Some(*n as f64),
+                Value::F64(x) => Some(*x),
+                _ => None,
+            })
+            .collect::<Option<Vec<_>>>()
+            .map(Array::F64),
+        _ => None,
+    };
+    array.map(Value::Array)
+}
+
 /// The `f64` whose shortest decimal is that of `value`: `0.2_f32` becomes `0.2`, not the
 /// `0.20000000298023224` a plain conversion gives.
 ///
@@ -79,7 +171,6 @@ pub(crate) fn f32_as_written(value: f32) -> f64 {
 /// floats or booleans as an array attribute (backends filter on those); an empty list as
 /// no attribute; anything else (objects, mixed or nested lists) as its JSON text.
 pub(crate) fn from_json_text(text: String) -> Option<Value> {
-    use opentelemetry::{Array, StringValue};
     use serde_json::Value as Json;
     if !text.starts_with(['"', '[']) {
         return Some(Value::from(text));
@@ -89,31 +180,26 @@ pub(crate) fn from_json_text(text: String) -> Option<Value> {
         Ok(Json::Array(items)) => items,
         _ => return Some(Value::from(text)),
     };
-    let array = match items.first() {
-        None => return None,
-        Some(Json::String(_)) => items
-            .iter()
-            .map(|item| item.as_str().map(|s| StringValue::from(s.to_owned())))
-            .collect::<Option<Vec<_>>>()
-            .map(Array::String),
-        Some(Json::Bool(_)) => items
-            .iter()
-            .map(Json::as_bool)
-            .collect::<Option<Vec<_>>>()
-            .map(Array::Bool),
-        Some(Json::Number(_)) if items.iter().all(|item| item.is_i64()) => items
-            .iter()
-            .map(Json::as_i64)
-            .collect::<Option<Vec<_>>>()
-            .map(Array::I64),
-        Some(Json::Number(_)) => items
-            .iter()
-            .map(Json::as_f64)
-            .collect::<Option<Vec<_>>>()
-            .map(Array::F64),
-        Some(_) => None,
-    };
-    Some(array.map_or_else(|| Value::from(text), Value::Array))
+    if items.is_empty() {
+        return None;
+    }
+    let values: Option<Vec<Value>> = items
+        .iter()
+        .map(|item| match item {
+            Json::String(string) => Some(Value::from(string.clone())),
+            Json::Bool(flag) => Some(Value::Bool(*flag)),
+            Json::Number(number) => number
+                .as_i64()
+                .map(Value::I64)
+                .or_else(|| number.as_f64().map(Value::F64)),
+            _ => None,
+        })
+        .collect();
+    Some(
+        values
+            .and_then(array_of)
+            .unwrap_or_else(|| Value::from(text)),
+    )
 }
 to_attribute_as!(String => String, Box<str>, Cow<'_, str>);
 

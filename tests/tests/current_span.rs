@@ -16,6 +16,8 @@ fn ask(prompt: &str) -> String {
     current.set_attribute("app.tenant", "acme");
     current.set_attribute("app.attempt", 2u32);
     current.set_attribute("app.absent", None::<&str>);
+    current.set_attribute("app.tags", vec!["a", "b"]);
+    current.set_attribute("app.scores", [0.5, 2.0]);
     current.add_event("cache.miss", [("key", prompt)]);
     current.record(|out| out.finish_reasons(&["stop"]));
     format!("re: {prompt}")
@@ -40,6 +42,11 @@ fn attributes_events_response_fields_and_usage_land_on_the_traced_calls_span() {
     assert_eq!(chat.attr_str("app.tenant"), Some("acme"));
     assert_eq!(chat.attr_i64("app.attempt"), Some(2));
     assert!(chat.attr("app.absent").is_none());
+    assert_eq!(chat.attr("app.tags"), Some(&serde_json::json!(["a", "b"])));
+    assert_eq!(
+        chat.attr("app.scores"),
+        Some(&serde_json::json!([0.5, 2.0]))
+    );
     let event = chat.event("cache.miss").expect("the event");
     assert_eq!(event.attributes["key"], "hi");
     assert_eq!(chat.status.status_code, StatusCode::Ok);
