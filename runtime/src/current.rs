@@ -4,12 +4,9 @@
 //! with tracing off each call is one atomic load: nothing is converted or allocated.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt::Display;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
-use opentelemetry::trace::{SpanId, SpanRef, Status, TraceContextExt};
+use opentelemetry::trace::{SpanRef, Status, TraceContextExt};
 use opentelemetry::{Context, Key, KeyValue};
 
 use crate::genai::{GenAi, LlmResponse};
@@ -198,47 +195,5 @@ fn mark_error(span: &SpanRef<'_>, error_type: &str, message: &str) {
     span.set_attribute(KeyValue::new(semconv::ERROR_TYPE, error_type.to_owned()));
     crate::span::add_exception_event(span, Cow::Owned(error_type.to_owned()), message.to_owned());
     span.set_status(Status::error(message.to_owned()));
-    MARKED.insert(span.span_context().span_id());
-}
-
-/// Spans marked failed from inside ([`CurrentSpan::mark_error`]), whose end must not set
-/// status OK over the error. Read at every traced call's end: one load while empty.
-pub(crate) static MARKED: Marked = Marked {
-    count: AtomicUsize::new(0),
-    ids: Mutex::new(None),
-};
-
-/// A set of span ids with a count that can be read without the lock.
-pub(crate) struct Marked {
-    count: AtomicUsize,
-    ids: Mutex<Option<HashSet<SpanId>>>,
-}
-
-impl Marked {
-    fn insert(&self, id: SpanId) {
-        let mut ids = self
-            .ids
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if ids.get_or_insert_with(HashSet::new).insert(id) {
-            self.count.fetch_add(1, Ordering::Release);
-        }
-    }
-
-    /// `true` (once) when `id` was marked failed; removes the mark.
-    #[inline]
-    pub(crate) fn take(&self, id: SpanId) -> bool {
-        if self.count.load(Ordering::Acquire) == 0 {
-            return false;
-        }
-        let mut ids = self
-            .ids
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let removed = ids.as_mut().is_some_and(|ids| ids.remove(&id));
-        if removed {
-            self.count.fetch_sub(1, Ordering::Release);
-        }
-        removed
-    }
+    crate::marks::MARKED.insert(span.span_context().span_id());
 }

@@ -98,6 +98,7 @@ pub mod http_client;
 mod init;
 mod integrations;
 mod kind;
+mod marks;
 pub mod pipeline;
 pub mod propagation;
 pub mod rollout;

@@ -495,7 +495,7 @@ impl SpanGuard {
             span.set_attributes(attributes);
         }
         // A span marked failed from inside keeps that error over the OK of a normal return.
-        let marked = crate::current::MARKED.take(span.span_context().span_id());
+        let marked = crate::marks::MARKED.take(span.span_context().span_id());
         if !(marked && status == Status::Ok) {
             span.set_status(status);
         }
