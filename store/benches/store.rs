@@ -84,8 +84,11 @@ fn ingest(c: &mut Criterion) {
                 BatchSize::PerIteration,
             )
         });
-        let (bytes, spans, _) = store.size().expect("size");
-        eprintln!("{label}: the store ends at {bytes} bytes, {spans} spans");
+        let size = store.size().expect("size");
+        eprintln!(
+            "{label}: the store ends at {} bytes, {} spans",
+            size.bytes, size.spans
+        );
     }
     group.finish();
 }

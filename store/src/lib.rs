@@ -54,7 +54,7 @@ pub use default_writer::{default_writer, set_default_writer, set_default_writer_
 pub use memory::MemoryStore;
 pub use query::{Attempt, Logic, NameMatch, Order, Page, Query};
 pub use record::SpanRecord;
-pub use retention::{human_bytes, PruneReport, Retention};
+pub use retention::{human_bytes, PruneReport, Retention, StoreSize};
 #[cfg(feature = "sqlite")]
 pub use sqlite::{default_store_path, SqliteStore, STORE_PATH_ENV};
 pub use summary::TraceSummary;

@@ -123,6 +123,18 @@ fn is_off(text: &str) -> bool {
     text.eq_ignore_ascii_case("none") || text.eq_ignore_ascii_case("off")
 }
 
+/// How much a store holds: for `agentrace traces`, and to check a bound.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StoreSize {
+    /// The database's size, in bytes.
+    pub bytes: u64,
+    /// The spans it holds.
+    pub spans: u64,
+    /// The start time of its oldest span, in nanoseconds since the Unix epoch.
+    pub oldest_start: Option<u64>,
+}
+
 /// What one pruning removed (or, dry, would remove).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-use crate::retention::{PruneReport, Retention};
+use crate::retention::{PruneReport, Retention, StoreSize};
 use crate::sqlite::{backend, SqliteStore};
 use crate::StoreError;
 
@@ -53,9 +53,8 @@ fn nanos(time: SystemTime) -> i64 {
 }
 
 impl SqliteStore {
-    /// The database's size in bytes, the number of spans it holds, and the start time of
-    /// its oldest span (nanoseconds since the Unix epoch), for `agentrace traces`.
-    pub fn size(&self) -> Result<(u64, u64, Option<u64>), StoreError> {
+    /// The database's size, the number of spans it holds and its oldest span's start.
+    pub fn size(&self) -> Result<StoreSize, StoreError> {
         let conn = self.lock();
         let (bytes, _) = sizes(&conn).map_err(backend)?;
         let spans: i64 = conn
@@ -64,7 +63,11 @@ impl SqliteStore {
         let oldest: Option<i64> = conn
             .query_row("SELECT MIN(start_time) FROM spans", [], |row| row.get(0))
             .map_err(backend)?;
-        Ok((bytes, spans as u64, oldest.map(|t| t as u64)))
+        Ok(StoreSize {
+            bytes,
+            spans: spans as u64,
+            oldest_start: oldest.map(|t| t as u64),
+        })
     }
 
     /// Removes, oldest first, the rollouts and traces past `retention` as of `now`: those

@@ -56,7 +56,8 @@ fn a_store_over_its_byte_budget_ends_within_it_after_the_next_writes_oldest_firs
         writer.write(spans).unwrap();
         writer.flush(Duration::from_secs(10)).unwrap();
     }
-    let (bytes, spans, _) = store.size().unwrap();
+    let size = store.size().unwrap();
+    let (bytes, spans) = (size.bytes, size.spans);
     assert!(
         bytes <= budget,
         "{bytes} bytes over the {budget}-byte budget"

@@ -9,18 +9,15 @@ use crate::style::{duration, paint, utc, BOLD, RED};
 use crate::terminal::{fit, visible};
 
 /// The line under the trace list: the store's file, size, span count and oldest span.
-pub(crate) fn footer(
-    path: &std::path::Path,
-    (bytes, spans, oldest): (u64, u64, Option<u64>),
-) -> String {
-    let oldest = oldest.map_or_else(
-        || "none".to_owned(),
-        |start| format!("{start_utc} UTC", start_utc = utc(start)),
-    );
+pub(crate) fn footer(path: &std::path::Path, size: agentrace_store::StoreSize) -> String {
+    let oldest = size
+        .oldest_start
+        .map_or_else(|| "none".to_owned(), |start| format!("{} UTC", utc(start)));
     format!(
-        "\nstore {}: {}, {spans} spans, oldest span {oldest}\n",
+        "\nstore {}: {}, {} spans, oldest span {oldest}\n",
         visible(&path.display().to_string()),
-        agentrace_store::human_bytes(bytes),
+        agentrace_store::human_bytes(size.bytes),
+        size.spans,
     )
 }
 
