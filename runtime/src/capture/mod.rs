@@ -10,9 +10,10 @@
 //!
 //! ## Redaction
 //!
-//! Redaction is on by default. Every value a span captures (arguments in `input.value`, return values and stream items
-//! in `output.value`, `Debug` text, GenAI message content) passes through the redactor while
-//! it is written, before any exporter sees it. Two kinds of rules apply:
+//! Redaction is on by default. Every value a span captures (arguments in `input.value`,
+//! return values and stream items in `output.value`, `Debug` text, GenAI message content)
+//! passes through the redactor while it is written, before any exporter sees it. Two kinds
+//! of rules apply:
 //!
 //! - **Key patterns**: a map key, struct field, enum variant or argument named like a secret
 //!   (`password`, `api_key`, `apiKey`, `Authorization`, `session`, `cookie`, `csrf`, ...:
