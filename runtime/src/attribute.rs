@@ -103,9 +103,13 @@ to_attribute_lists!(
     u8,
     u16,
     u32,
+    u64,
+    usize,
+    isize,
     Option<&str>,
     Option<String>,
     Option<i64>,
+    Option<u64>,
     Option<f64>,
     Option<bool>
 );

@@ -9,7 +9,7 @@ use std::fmt::Display;
 use opentelemetry::trace::{SpanRef, Status, TraceContextExt};
 use opentelemetry::{Context, Key, KeyValue};
 
-use crate::genai::{GenAi, LlmResponse};
+use crate::genai::{CountValue, GenAi, LlmResponse};
 use crate::kind::OperationKind;
 use crate::{activation, semconv, settings, ToAttribute};
 
@@ -154,9 +154,9 @@ impl CurrentSpan {
     }
 
     /// `gen_ai.usage.input_tokens` and `gen_ai.usage.output_tokens` (and their
-    /// OpenInference mirrors).
+    /// OpenInference mirrors): any integers, or `Option`s of them.
     #[inline]
-    pub fn record_usage(&self, input_tokens: u64, output_tokens: u64) {
+    pub fn record_usage(&self, input_tokens: impl CountValue, output_tokens: impl CountValue) {
         self.record(|out| {
             out.input_tokens(&input_tokens);
             out.output_tokens(&output_tokens);

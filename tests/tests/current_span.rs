@@ -12,12 +12,13 @@ fn ask(prompt: &str) -> String {
     assert!(current.is_recording());
     current.set_response_model("gpt-4o-2024-08-06");
     current.set_response_id("chatcmpl-1");
-    current.record_usage(12, 5);
+    current.record_usage(12u32, Some(5u64));
     current.set_attribute("app.tenant", "acme");
     current.set_attribute("app.attempt", 2u32);
     current.set_attribute("app.absent", None::<&str>);
     current.set_attribute("app.tags", vec!["a", "b"]);
     current.set_attribute("app.scores", [0.5, 2.0]);
+    current.set_attribute("app.ids", vec![7u64, 8]);
     current.add_event("cache.miss", [("key", prompt)]);
     current.record(|out| out.finish_reasons(&["stop"]));
     format!("re: {prompt}")
