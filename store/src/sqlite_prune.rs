@@ -124,15 +124,7 @@ impl SqliteStore {
             return Ok(report);
         }
         if let Some(age) = retention.max_age {
-            let cutoff =
-                nanos(now).saturating_sub(i64::try_from(age.as_nanos()).unwrap_or(i64::MAX));
-            let old = self.units_started_before(cutoff)?;
-            let mut expired = Vec::new();
-            for unit in old {
-                if self.newest_end(&unit)?.is_some_and(|end| end < cutoff) {
-                    expired.push(unit);
-                }
-            }
+            let expired = expired_units_in(&self.lock(), cutoff(now, age)).map_err(backend)?;
             for batch in expired.chunks(UNITS_PER_TRANSACTION) {
                 self.remove_in_transaction(batch, now, &mut report)?;
             }
@@ -170,32 +162,6 @@ impl SqliteStore {
             .filter_map(|file| std::fs::metadata(file).ok())
             .map(|metadata| metadata.len())
             .sum()
-    }
-
-    /// The units with a span that started before `cutoff`, oldest first.
-    fn units_started_before(&self, cutoff: i64) -> Result<Vec<Unit>, StoreError> {
-        let conn = self.lock();
-        let mut statement = conn
-            .prepare(
-                "SELECT rollout_id, trace_id FROM spans WHERE start_time < ?1 ORDER BY start_time",
-            )
-            .map_err(backend)?;
-        let rows = statement
-            .query_map([cutoff], |row| Ok(Unit::of(row.get(0)?, row.get(1)?)))
-            .map_err(backend)?;
-        let mut seen = HashSet::new();
-        let mut units = Vec::new();
-        for unit in rows {
-            let unit = unit.map_err(backend)?;
-            if seen.insert(unit.clone()) {
-                units.push(unit);
-            }
-        }
-        Ok(units)
-    }
-
-    fn newest_end(&self, unit: &Unit) -> Result<Option<i64>, StoreError> {
-        newest_end_in(&self.lock(), unit).map_err(backend)
     }
 
     fn remove_in_transaction(
@@ -276,20 +242,8 @@ fn prune_in(
     report: &mut PruneReport,
 ) -> rusqlite::Result<()> {
     if let Some(age) = retention.max_age {
-        let cutoff = nanos(now).saturating_sub(i64::try_from(age.as_nanos()).unwrap_or(i64::MAX));
-        let mut statement = conn.prepare(
-            "SELECT rollout_id, trace_id FROM spans WHERE start_time < ?1 ORDER BY start_time",
-        )?;
-        let units: Vec<Unit> = statement
-            .query_map([cutoff], |row| Ok(Unit::of(row.get(0)?, row.get(1)?)))?
-            .collect::<rusqlite::Result<_>>()?;
-        let mut seen = HashSet::new();
-        for unit in units {
-            if seen.insert(unit.clone())
-                && newest_end_in(conn, &unit)?.is_some_and(|end| end < cutoff)
-            {
-                remove_unit(conn, &unit, now, report)?;
-            }
+        for unit in expired_units_in(conn, cutoff(now, age))? {
+            remove_unit(conn, &unit, now, report)?;
         }
     }
     if let Some(max_bytes) = retention.max_bytes {
@@ -316,6 +270,31 @@ fn shrink_by_one(
         }
         None => Ok(true),
     }
+}
+
+/// The moment before which a span is past `age`, in nanoseconds since the Unix epoch.
+fn cutoff(now: SystemTime, age: Duration) -> i64 {
+    nanos(now).saturating_sub(i64::try_from(age.as_nanos()).unwrap_or(i64::MAX))
+}
+
+/// The units whose newest span ended before `cutoff`, oldest first (candidates: the units
+/// with a span that started before it, read through the start-time index).
+fn expired_units_in(conn: &Connection, cutoff: i64) -> rusqlite::Result<Vec<Unit>> {
+    let mut statement = conn.prepare(
+        "SELECT rollout_id, trace_id FROM spans WHERE start_time < ?1 ORDER BY start_time",
+    )?;
+    let candidates: Vec<Unit> = statement
+        .query_map([cutoff], |row| Ok(Unit::of(row.get(0)?, row.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut seen = HashSet::new();
+    let mut expired = Vec::new();
+    for unit in candidates {
+        if seen.insert(unit.clone()) && newest_end_in(conn, &unit)?.is_some_and(|end| end < cutoff)
+        {
+            expired.push(unit);
+        }
+    }
+    Ok(expired)
 }
 
 /// The `count` units whose first span started earliest.
