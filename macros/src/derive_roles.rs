@@ -40,6 +40,7 @@ pub const LLM_REQUEST: DeriveSpec = DeriveSpec {
         ("messages", "input_messages"),
         ("system", "system_instructions"),
         ("tools", "tool_definitions"),
+        ("prompt_token_ids", "prompt_token_ids"),
     ],
 };
 
@@ -60,6 +61,9 @@ pub const LLM_RESPONSE: DeriveSpec = DeriveSpec {
         ("reasoning_output_tokens", "reasoning_output_tokens"),
         ("messages", "output_messages"),
         ("output_text", "output_text"),
+        ("prompt_token_ids", "prompt_token_ids"),
+        ("response_token_ids", "response_token_ids"),
+        ("logprobs", "logprobs"),
     ],
 };
 
@@ -84,6 +88,9 @@ pub const STREAM_CHUNK: DeriveSpec = DeriveSpec {
         ("usage", "usage"),
         ("input_tokens", "input_tokens"),
         ("output_tokens", "output_tokens"),
+        ("prompt_token_ids", "prompt_token_ids"),
+        ("response_token_ids", "response_token_ids"),
+        ("logprobs", "logprobs"),
     ],
 };
 

@@ -123,7 +123,8 @@ fn run_derive(spec: &derive_roles::DeriveSpec, input: TokenStream) -> TokenStrea
 
 /// Derives `agentrace::genai::LlmRequest` from fields marked `#[agentrace(role)]`. Roles:
 /// model, provider, temperature, top_p, top_k, max_tokens, presence_penalty,
-/// frequency_penalty, stop_sequences, seed, stream, choice_count, messages, system, tools.
+/// frequency_penalty, stop_sequences, seed, stream, choice_count, messages, system, tools,
+/// prompt_token_ids.
 #[proc_macro_derive(LlmRequest, attributes(agentrace))]
 pub fn derive_llm_request(input: TokenStream) -> TokenStream {
     run_derive(&derive_roles::LLM_REQUEST, input)
@@ -131,7 +132,8 @@ pub fn derive_llm_request(input: TokenStream) -> TokenStream {
 
 /// Derives `agentrace::genai::LlmResponse`. Roles: id, model, finish_reasons, usage,
 /// input_tokens, output_tokens, cache_read_input_tokens, cache_creation_input_tokens,
-/// reasoning_output_tokens, messages, output_text.
+/// reasoning_output_tokens, messages, output_text, prompt_token_ids, response_token_ids,
+/// logprobs.
 #[proc_macro_derive(LlmResponse, attributes(agentrace))]
 pub fn derive_llm_response(input: TokenStream) -> TokenStream {
     run_derive(&derive_roles::LLM_RESPONSE, input)
@@ -145,7 +147,8 @@ pub fn derive_token_usage(input: TokenStream) -> TokenStream {
 }
 
 /// Derives `agentrace::genai::StreamChunk`. Roles: id, model, delta, finish_reason, usage,
-/// input_tokens, output_tokens.
+/// input_tokens, output_tokens, prompt_token_ids, response_token_ids, logprobs (response
+/// token ids and log-probabilities are joined across chunks).
 #[proc_macro_derive(StreamChunk, attributes(agentrace))]
 pub fn derive_stream_chunk(input: TokenStream) -> TokenStream {
     run_derive(&derive_roles::STREAM_CHUNK, input)

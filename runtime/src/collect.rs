@@ -20,6 +20,13 @@ use agentrace_store::SpanRecord;
 /// waiting.
 pub(crate) trait Forward: Send + Sync + std::fmt::Debug {
     fn forward(&self, record: &mut SpanRecord);
+
+    /// The rollout and attempt ids every span started inside the scope carries as
+    /// attributes (Agent Lightning's `agentlightning.rollout_id` and
+    /// `agentlightning.attempt_id`), if the scope has them.
+    fn span_attributes(&self) -> Option<&[opentelemetry::KeyValue]> {
+        None
+    }
 }
 
 /// Receives the records of the spans that ended inside a collection scope.
@@ -97,6 +104,22 @@ fn shard(span_id: SpanId) -> MutexGuard<'static, PendingMap> {
 pub(crate) fn register(span_id: SpanId, collector: &Arc<Collector>) {
     if shard(span_id).insert(span_id, collector.clone()).is_none() {
         REGISTRY.pending.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// Puts the rollout and attempt ids of the rollout scope around `parent`, if any, on a span
+/// that starts there. Runs only for spans started inside a collection scope.
+pub(crate) fn stamp_rollout(
+    span: &mut opentelemetry_sdk::trace::Span,
+    collector: &Collector,
+) {
+    use opentelemetry::trace::Span as _;
+    if let Some(attributes) = collector
+        .forward
+        .as_deref()
+        .and_then(Forward::span_attributes)
+    {
+        span.set_attributes(attributes.iter().cloned());
     }
 }
 

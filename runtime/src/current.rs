@@ -9,7 +9,7 @@ use std::fmt::Display;
 use opentelemetry::trace::{SpanRef, Status, TraceContextExt};
 use opentelemetry::{Context, Key, KeyValue};
 
-use crate::genai::{CountValue, GenAi, LlmResponse};
+use crate::genai::{CountValue, GenAi, LlmResponse, TokenIdsValue};
 use crate::kind::OperationKind;
 use crate::{activation, semconv, settings, ToAttribute};
 
@@ -160,6 +160,31 @@ impl CurrentSpan {
         self.record(|out| {
             out.input_tokens(&input_tokens);
             out.output_tokens(&output_tokens);
+        });
+    }
+
+    /// `prompt_token_ids` and `response_token_ids`: the integer arrays Agent Lightning's
+    /// triplet adapter trains on (content: kept only while content capture is on). Any
+    /// integer lists, or `Option`s of them.
+    ///
+    /// ```
+    /// #[agentrace::trace_llm(model = "m")]
+    /// fn ask() -> &'static str {
+    ///     agentrace::current_span().record_token_ids(&[101u32, 7592], &[2023u32, 102]);
+    ///     "hi"
+    /// }
+    /// let (_, spans) = agentrace::testing::capture(ask);
+    /// assert_eq!(spans[0].attr("response_token_ids"), Some(&serde_json::json!([2023, 102])));
+    /// ```
+    #[inline]
+    pub fn record_token_ids(
+        &self,
+        prompt: &(impl TokenIdsValue + ?Sized),
+        response: &(impl TokenIdsValue + ?Sized),
+    ) {
+        self.record(|out| {
+            out.prompt_token_ids(prompt);
+            out.response_token_ids(response);
         });
     }
 

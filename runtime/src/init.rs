@@ -97,6 +97,9 @@ fn apply_capture_settings(config: &Config, redaction: Option<capture::Redaction>
     if let Some(mirror) = config.openinference {
         settings::set_openinference(mirror);
     }
+    if config.agent_lightning {
+        settings::set_agent_lightning(true);
+    }
     if let Some(redaction) = redaction {
         capture::configure(redaction);
     }

@@ -73,6 +73,7 @@
 //! | [`semconv`] | the attribute names written |
 //! | [`propagation`], [`conversation`], [`spawn`] | the trace across processes, conversations, tasks and threads |
 //! | [`rollout`] | rollout scopes: an attempt's spans collected and stored (Agent Lightning's tracer) |
+//! | [`lightning`] | training with Agent Lightning: rewards and its other emitters, token ids, its preset |
 //! | [`store`], [`record`] | the span store and [`SpanRecord`] (crate `agentrace-store`) |
 //! | [`export`] | the batch processor and exporters (crate `agentrace-export`) |
 //! | [`pipeline`] | the processor that feeds collection scopes, for providers of your own |
@@ -98,6 +99,7 @@ pub mod http_client;
 mod init;
 mod integrations;
 mod kind;
+pub mod lightning;
 mod marks;
 pub mod pipeline;
 pub mod propagation;
@@ -127,3 +129,4 @@ pub use error::Error;
 pub use error_type::ErrorType;
 pub use handle::{Tracing, TracingHandle};
 pub use init::init;
+pub use lightning::{emit_exception, emit_message, emit_object, reward, rewards};

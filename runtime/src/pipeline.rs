@@ -64,13 +64,15 @@ impl SpanProcessor for CollectingProcessor {
         if let Some(CollectorHandle(collector)) = parent.get::<CollectorHandle>() {
             use opentelemetry::trace::Span as _;
             collect::register(span.span_context().span_id(), collector);
+            collect::stamp_rollout(span, collector);
         }
         if let Some(next) = &self.next {
             next.on_start(span, parent);
         }
     }
 
-    fn on_end(&self, span: SpanData) {
+    fn on_end(&self, mut span: SpanData) {
+        crate::lightning::flatten::add_agent_name(&mut span);
         collect::deliver(&span, self.resource.as_ref());
         if let Some(next) = &self.next {
             next.on_end(span);

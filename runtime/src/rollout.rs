@@ -8,6 +8,11 @@
 //! store never breaks the agent: its spans still come back, with the failure in
 //! [`Trace::store_error`].
 //!
+//! Every span started inside a scope with ids carries them as the attributes
+//! `agentlightning.rollout_id` and `agentlightning.attempt_id`, whatever the exporter: an
+//! Agent Lightning store files each span under its rollout by them, so that several rollouts
+//! in one process, and concurrent ones on different tasks, each land in their own.
+//!
 //! ```
 //! use agentrace::rollout::RolloutScope;
 //!
@@ -27,7 +32,10 @@ use std::time::{Duration, Instant};
 
 use agentrace_store::{default_writer, SpanRecord, StoreError, StoreWriter, WriteAck};
 
+use opentelemetry::KeyValue;
+
 use crate::collect::{current_forward, Forward, Scope};
+use crate::semconv;
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex
@@ -215,7 +223,15 @@ impl RolloutScope {
             StoreChoice::Writer(writer) => Some(writer.clone()),
             StoreChoice::Nowhere => None,
         };
+        let span_attributes = match (&self.rollout_id, &self.attempt_id) {
+            (Some(rollout), Some(attempt)) => vec![
+                KeyValue::new(semconv::AGENTLIGHTNING_ROLLOUT_ID, rollout.clone()),
+                KeyValue::new(semconv::AGENTLIGHTNING_ATTEMPT_ID, attempt.clone()),
+            ],
+            _ => Vec::new(),
+        };
         let forward = Arc::new(RolloutForward {
+            span_attributes,
             rollout_id: self.rollout_id.clone(),
             attempt_id: self.attempt_id.clone(),
             writer,
@@ -262,6 +278,8 @@ impl RolloutScope {
 /// store.
 #[derive(Debug)]
 struct RolloutForward {
+    /// `agentlightning.rollout_id` and `agentlightning.attempt_id`, made once per scope.
+    span_attributes: Vec<KeyValue>,
     rollout_id: Option<String>,
     attempt_id: Option<String>,
     writer: Option<Arc<StoreWriter>>,
@@ -269,6 +287,10 @@ struct RolloutForward {
 }
 
 impl Forward for RolloutForward {
+    fn span_attributes(&self) -> Option<&[KeyValue]> {
+        (!self.span_attributes.is_empty()).then_some(self.span_attributes.as_slice())
+    }
+
     fn forward(&self, record: &mut SpanRecord) {
         record.rollout_id.clone_from(&self.rollout_id);
         record.attempt_id.clone_from(&self.attempt_id);

@@ -146,3 +146,52 @@ pub const AGENTRACE_REDACTED: &str = "agentrace.redacted";
 /// The attributes whose captured value was cut to the length limit, as a string array
 /// (`["output.value"]`).
 pub const AGENTRACE_TRUNCATED: &str = "agentrace.truncated";
+
+// Agent Lightning's names (`agentlightning.semconv` of the `agentlightning` package, 0.3).
+
+/// `agentlightning.rollout_id`: the rollout a span belongs to, on every span of a rollout
+/// scope.
+pub const AGENTLIGHTNING_ROLLOUT_ID: &str = "agentlightning.rollout_id";
+/// `agentlightning.attempt_id`: the attempt of the rollout, on every span of a rollout scope.
+pub const AGENTLIGHTNING_ATTEMPT_ID: &str = "agentlightning.attempt_id";
+/// `agentlightning.annotation`: the name of a reward (annotation) span.
+pub const AGENTLIGHTNING_ANNOTATION: &str = "agentlightning.annotation";
+/// `agentlightning.message`: the name of a message span.
+pub const AGENTLIGHTNING_MESSAGE: &str = "agentlightning.message";
+/// `agentlightning.object`: the name of an object span.
+pub const AGENTLIGHTNING_OBJECT: &str = "agentlightning.object";
+/// `agentlightning.exception`: the name of an exception span.
+pub const AGENTLIGHTNING_EXCEPTION: &str = "agentlightning.exception";
+/// `agentlightning.reward`: the prefix of `agentlightning.reward.{i}.name` and
+/// `agentlightning.reward.{i}.value`, the primary reward at index 0.
+pub const AGENTLIGHTNING_REWARD: &str = "agentlightning.reward";
+/// `agentlightning.message.body`: a message span's text.
+pub const AGENTLIGHTNING_MESSAGE_BODY: &str = "agentlightning.message.body";
+/// `agentlightning.object.type`: an object span's type (`str`, `int`, `float`, `bool`, or
+/// the Rust type's name).
+pub const AGENTLIGHTNING_OBJECT_TYPE: &str = "agentlightning.object.type";
+/// `agentlightning.object.literal`: a string, number or boolean object as text.
+pub const AGENTLIGHTNING_OBJECT_LITERAL: &str = "agentlightning.object.literal";
+/// `agentlightning.object.json`: any other object as JSON text.
+pub const AGENTLIGHTNING_OBJECT_JSON: &str = "agentlightning.object.json";
+/// `exception.stacktrace`: an error and its chain of sources, as text.
+pub const EXCEPTION_STACKTRACE: &str = stable::EXCEPTION_STACKTRACE;
+/// `exception.escaped`: written `true` on exception spans, as Agent Lightning does.
+pub const EXCEPTION_ESCAPED: &str = "exception.escaped";
+/// `prompt_token_ids`: the prompt's token ids, an integer array (what Agent Lightning's
+/// triplet adapter reads).
+pub const PROMPT_TOKEN_IDS: &str = "prompt_token_ids";
+/// `response_token_ids`: the response's token ids, an integer array.
+pub const RESPONSE_TOKEN_IDS: &str = "response_token_ids";
+/// `logprobs.content`: the response tokens' log-probabilities, as JSON text
+/// (`[{"logprob": -0.1}, ...]`, OpenAI's `logprobs.content` shape).
+pub const LOGPROBS_CONTENT: &str = "logprobs.content";
+/// `gen_ai.prompt`: the prefix of the flattened `gen_ai.prompt.{i}.role` and
+/// `gen_ai.prompt.{i}.content` (with the Agent Lightning preset).
+pub const GEN_AI_PROMPT: &str = "gen_ai.prompt";
+/// `gen_ai.completion`: the prefix of the flattened `gen_ai.completion.{i}.role` and
+/// `gen_ai.completion.{i}.content` (with the Agent Lightning preset).
+pub const GEN_AI_COMPLETION: &str = "gen_ai.completion";
+/// `agent.name`: the agent, as Agent Lightning's adapters find it (with the Agent Lightning
+/// preset).
+pub const AGENT_NAME: &str = "agent.name";

@@ -24,6 +24,7 @@ pub const DEFAULT_MAX_CAPTURE_DEPTH: usize = 64;
 struct Settings {
     capture_content: AtomicBool,
     openinference: AtomicBool,
+    agent_lightning: AtomicBool,
     max_stream_output_bytes: AtomicUsize,
     max_attribute_bytes: AtomicUsize,
     max_capture_depth: AtomicUsize,
@@ -32,6 +33,7 @@ struct Settings {
 static SETTINGS: Settings = Settings {
     capture_content: AtomicBool::new(true),
     openinference: AtomicBool::new(true),
+    agent_lightning: AtomicBool::new(false),
     max_stream_output_bytes: AtomicUsize::new(DEFAULT_MAX_STREAM_OUTPUT_BYTES),
     max_attribute_bytes: AtomicUsize::new(DEFAULT_MAX_ATTRIBUTE_BYTES),
     max_capture_depth: AtomicUsize::new(DEFAULT_MAX_CAPTURE_DEPTH),
@@ -62,6 +64,17 @@ pub(crate) fn set_openinference(mirror: bool) {
 
 pub(crate) fn openinference() -> bool {
     SETTINGS.openinference.load(Ordering::Relaxed)
+}
+
+/// The attributes Agent Lightning's adapters read besides the GenAI ones (flattened
+/// `gen_ai.prompt.{i}.*` and `gen_ai.completion.{i}.*`, `agent.name`): written only with its
+/// preset, so that other backends get no duplicates.
+pub(crate) fn set_agent_lightning(on: bool) {
+    SETTINGS.agent_lightning.store(on, Ordering::Relaxed);
+}
+
+pub(crate) fn agent_lightning() -> bool {
+    SETTINGS.agent_lightning.load(Ordering::Relaxed)
 }
 
 pub(crate) fn set_max_attribute_bytes(bytes: usize) {

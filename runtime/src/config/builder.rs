@@ -62,6 +62,7 @@ pub struct Builder {
     pub(super) max_attribute_bytes: Option<usize>,
     pub(super) max_capture_depth: Option<usize>,
     pub(super) openinference: Option<bool>,
+    pub(super) agent_lightning: bool,
     pub(super) store_retention: Option<Retention>,
     pub(crate) redaction: Option<Redaction>,
     pub(crate) provider: Option<SdkTracerProvider>,
@@ -314,7 +315,23 @@ impl Builder {
             .clone()
             .or_else(|| env.var("PHOENIX_PROJECT_NAME"))
             .or(from_resource_project);
-        let exporter = self.exporter(&env)?;
+        let (exporter, agent_lightning) = match (&self.target, env.var(env::AGENT_LIGHTNING)) {
+            (None, Some(url)) if !self.agent_lightning => {
+                let preset = Builder {
+                    target: Some(Target::Otlp {
+                        url,
+                        full: false,
+                        field: env::AGENT_LIGHTNING,
+                    }),
+                    protocol: Some(Protocol::HttpProtobuf),
+                    headers: self.headers.clone(),
+                    timeout: self.timeout,
+                    ..Builder::default()
+                };
+                (preset.exporter(&env)?, true)
+            }
+            _ => (self.exporter(&env)?, self.agent_lightning),
+        };
         let sampler = match &self.sampler {
             Some(sampler) => check_sampling(sampler)?,
             None => env::parse_sampler(&env)?
@@ -355,6 +372,7 @@ impl Builder {
             max_attribute_bytes: self.max_attribute_bytes,
             max_capture_depth: self.max_capture_depth,
             openinference: self.openinference,
+            agent_lightning,
             store_retention: match self.store_retention {
                 Some(retention) => retention,
                 None => env::parse_retention(&env)?,

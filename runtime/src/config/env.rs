@@ -120,6 +120,10 @@ pub(crate) fn parse_protocol(name: &str, value: &str) -> Result<Protocol, Error>
     }
 }
 
+/// The environment form of [`Builder::agent_lightning`](crate::Builder::agent_lightning):
+/// the Agent Lightning store's address.
+pub(crate) const AGENT_LIGHTNING: &str = "AGENTRACE_AGENT_LIGHTNING";
+
 /// An endpoint must be an `http://` or `https://` URL with a host.
 pub(crate) fn check_endpoint(name: &str, value: &str) -> Result<String, Error> {
     let rest = value

@@ -66,6 +66,10 @@ pub struct Config {
     /// Whether GenAI attributes are mirrored under their OpenInference names
     /// ([`Builder::openinference`]).
     pub openinference: Option<bool>,
+    /// Whether the attributes Agent Lightning's adapters read are written besides the GenAI
+    /// ones: flattened `gen_ai.prompt.{i}.role/content`, `gen_ai.completion.{i}.role/content`
+    /// and `agent.name` ([`Builder::agent_lightning`], `AGENTRACE_AGENT_LIGHTNING`).
+    pub agent_lightning: bool,
     /// The embedded store's bounds (`AGENTRACE_STORE_MAX_BYTES`, `AGENTRACE_STORE_RETENTION`,
     /// [`Builder::store_retention`]; 1 GiB and 30 days by default).
     pub store_retention: Retention,

@@ -88,6 +88,40 @@ impl Builder {
             )
     }
 
+    /// Sends spans to an Agent Lightning store (`agl store`, version 0.3) at `store_url`
+    /// (`http://127.0.0.1:4747`), over OTLP/HTTP with protobuf at `{store_url}/v1/traces`,
+    /// and writes the attributes its adapters read besides the GenAI ones: flattened
+    /// `gen_ai.prompt.{i}.role/content` and `gen_ai.completion.{i}.role/content` (with
+    /// content capture on), and `agent.name` on agent spans. Other presets leave those out.
+    /// The environment form is `AGENTRACE_AGENT_LIGHTNING=http://127.0.0.1:4747`.
+    ///
+    /// The store files each span under the rollout and attempt of its
+    /// [rollout scope](crate::rollout::RolloutScope) (the span attributes
+    /// `agentlightning.rollout_id` and `agentlightning.attempt_id`); the rollout must exist
+    /// in the store (made by its client's `start_rollout` or a runner's dequeue).
+    ///
+    /// ```
+    /// use agentrace::config::{ExporterConfig, Protocol};
+    /// let config = agentrace::builder()
+    ///     .agent_lightning("http://127.0.0.1:4747")
+    ///     .build_config()
+    ///     .unwrap();
+    /// let ExporterConfig::Otlp(otlp) = &config.exporter else { unreachable!() };
+    /// assert_eq!(otlp.endpoint, "http://127.0.0.1:4747/v1/traces");
+    /// assert_eq!(otlp.protocol, Protocol::HttpProtobuf);
+    /// assert!(config.agent_lightning);
+    /// ```
+    pub fn agent_lightning(mut self, store_url: impl Into<String>) -> Self {
+        self.target = Some(Target::Otlp {
+            url: store_url.into(),
+            full: false,
+            field: "builder.agent_lightning",
+        });
+        self.protocol = Some(Protocol::HttpProtobuf);
+        self.agent_lightning = true;
+        self
+    }
+
     /// Prints each finished trace as a tree on standard output, when its root span ends.
     pub fn console(mut self) -> Self {
         self.target = Some(Target::Console);

@@ -8,7 +8,10 @@ use opentelemetry::{Array, KeyValue, StringValue, Value};
 use serde::Serialize;
 
 use super::message::ToMessages;
-use super::values::{CountValue, FlagValue, LengthValue, NumberValue, TextListValue, TextValue};
+use super::values::{
+    CountValue, FlagValue, LengthValue, LogprobsValue, NumberValue, TextListValue, TextValue,
+    TokenIdsValue,
+};
 use crate::capture::Notes;
 use crate::kind::OperationKind;
 use crate::semconv::*;
@@ -127,6 +130,15 @@ impl GenAi {
             let messages = messages.to_messages();
             if !messages.is_empty() {
                 self.json(key, &messages);
+                let flat_prefix = match key {
+                    GEN_AI_INPUT_MESSAGES => GEN_AI_PROMPT,
+                    _ => GEN_AI_COMPLETION,
+                };
+                crate::lightning::flatten::flattened_messages(
+                    flat_prefix,
+                    &messages,
+                    &mut self.attributes,
+                );
             }
         }
     }
@@ -293,6 +305,45 @@ impl GenAi {
     pub fn output_text(&mut self, text: &(impl TextValue + ?Sized)) {
         if let Some(text) = non_empty(text) {
             self.output_messages(&super::Message::text("assistant", text));
+        }
+    }
+
+    /// `prompt_token_ids`: the prompt's token ids as an integer array, what Agent Lightning's
+    /// triplet adapter trains on (content: recorded only when content capture is on, since
+    /// the ids decode to the prompt).
+    pub fn prompt_token_ids(&mut self, ids: &(impl TokenIdsValue + ?Sized)) {
+        self.token_ids(PROMPT_TOKEN_IDS, ids);
+    }
+
+    /// `response_token_ids`: the response's token ids as an integer array (content).
+    pub fn response_token_ids(&mut self, ids: &(impl TokenIdsValue + ?Sized)) {
+        self.token_ids(RESPONSE_TOKEN_IDS, ids);
+    }
+
+    /// `logprobs.content`: the response tokens' log-probabilities, as JSON text in OpenAI's
+    /// shape (`[{"logprob": -0.1}, ...]`), which Agent Lightning's triplet adapter passes on
+    /// with the response (content).
+    pub fn logprobs(&mut self, logprobs: &(impl LogprobsValue + ?Sized)) {
+        if !self.content {
+            return;
+        }
+        if let Some(values) = logprobs.logprobs() {
+            let items: Vec<serde_json::Value> = values
+                .into_iter()
+                .map(|logprob| serde_json::json!({ "logprob": logprob }))
+                .collect();
+            self.push(
+                LOGPROBS_CONTENT,
+                Value::from(serde_json::Value::Array(items).to_string()),
+            );
+        }
+    }
+
+    fn token_ids(&mut self, key: &'static str, ids: &(impl TokenIdsValue + ?Sized)) {
+        if self.content {
+            if let Some(ids) = ids.token_ids() {
+                self.push(key, Value::Array(Array::I64(ids)));
+            }
         }
     }
 

@@ -1,11 +1,13 @@
-//! [`ChunkFold`]: a streamed LLM response rebuilt from its chunks: text deltas joined, the
-//! last id, model, usage and finish reasons kept. When the stream ends it is written as one
-//! response: `gen_ai.response.*`, `gen_ai.usage.*` and one assistant output message.
+//! [`ChunkFold`]: a streamed LLM response rebuilt from its chunks: text deltas, response
+//! token ids and log-probabilities joined, the last id, model, usage, prompt token ids and
+//! finish reasons kept. When the stream ends it is written as one response:
+//! `gen_ai.response.*`, `gen_ai.usage.*`, one assistant output message, `prompt_token_ids`,
+//! `response_token_ids` and `logprobs.content`.
 
 use super::attributes::GenAi;
 use super::message::Message;
 use super::usage::Usage;
-use super::values::{CountValue, TextListValue, TextValue};
+use super::values::{CountValue, LogprobsValue, TextListValue, TextValue, TokenIdsValue};
 use super::TokenUsage;
 
 /// Accumulates the chunks of a streamed response. [`StreamChunk`](super::StreamChunk)
@@ -33,6 +35,9 @@ pub struct ChunkFold {
     saw_text: bool,
     finish_reasons: Vec<String>,
     usage: Usage,
+    prompt_token_ids: Option<Vec<i64>>,
+    response_token_ids: Option<Vec<i64>>,
+    logprobs: Option<Vec<f64>>,
 }
 
 impl ChunkFold {
@@ -83,8 +88,32 @@ impl ChunkFold {
         self.usage.merge(later);
     }
 
+    /// The prompt's token ids (the last ones seen are kept: servers send them once).
+    pub fn prompt_token_ids(&mut self, ids: &(impl TokenIdsValue + ?Sized)) {
+        if let Some(ids) = ids.token_ids() {
+            self.prompt_token_ids = Some(ids);
+        }
+    }
+
+    /// Token ids of this chunk of the response, appended to those before.
+    pub fn response_token_ids(&mut self, ids: &(impl TokenIdsValue + ?Sized)) {
+        if let Some(ids) = ids.token_ids() {
+            self.response_token_ids.get_or_insert_with(Vec::new).extend(ids);
+        }
+    }
+
+    /// Log-probabilities of this chunk's tokens, appended to those before.
+    pub fn logprobs(&mut self, logprobs: &(impl LogprobsValue + ?Sized)) {
+        if let Some(values) = logprobs.logprobs() {
+            self.logprobs.get_or_insert_with(Vec::new).extend(values);
+        }
+    }
+
     /// Writes the folded response.
     pub(crate) fn write_to(&self, out: &mut GenAi) {
+        out.prompt_token_ids(&self.prompt_token_ids);
+        out.response_token_ids(&self.response_token_ids);
+        out.logprobs(&self.logprobs);
         out.response_id(&self.id);
         out.response_model(&self.model);
         out.finish_reasons(&self.finish_reasons);

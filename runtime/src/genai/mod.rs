@@ -82,4 +82,7 @@ pub use traits::{
     StreamChunk, TokenUsage, ToolCall, ToolResult,
 };
 pub use usage::Usage;
-pub use values::{CountValue, FlagValue, LengthValue, NumberValue, TextListValue, TextValue};
+pub use values::{
+    CountValue, FlagValue, LengthValue, LogprobsValue, NumberValue, TextListValue, TextValue,
+    TokenIdsValue,
+};

@@ -236,3 +236,104 @@ impl<T: LengthValue> LengthValue for Option<T> {
         self.as_ref().and_then(LengthValue::length)
     }
 }
+
+/// Token ids for the roles `prompt_token_ids` and `response_token_ids`: a `Vec`, slice or
+/// array of integers (or an `Option` of one), written as an integer array.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as token ids for this role",
+    label = "expected a `Vec`, slice or array of integers (`Vec<u32>`, `&[i64]`), or an `Option` of one"
+)]
+pub trait TokenIdsValue {
+    /// The ids, or `None` when absent. An id past `i64::MAX` makes the whole list absent.
+    fn token_ids(&self) -> Option<Vec<i64>>;
+}
+
+macro_rules! token_ids {
+    ($($t:ty),*) => {$(
+        impl TokenIdsValue for [$t] {
+            fn token_ids(&self) -> Option<Vec<i64>> {
+                self.iter().map(|id| i64::try_from(*id).ok()).collect()
+            }
+        }
+    )*};
+}
+token_ids!(i16, i32, i64, u16, u32, u64, usize, isize);
+
+impl<T> TokenIdsValue for Vec<T>
+where
+    [T]: TokenIdsValue,
+{
+    fn token_ids(&self) -> Option<Vec<i64>> {
+        self.as_slice().token_ids()
+    }
+}
+impl<T, const N: usize> TokenIdsValue for [T; N]
+where
+    [T]: TokenIdsValue,
+{
+    fn token_ids(&self) -> Option<Vec<i64>> {
+        self.as_slice().token_ids()
+    }
+}
+impl<T: TokenIdsValue + ?Sized> TokenIdsValue for &T {
+    fn token_ids(&self) -> Option<Vec<i64>> {
+        (**self).token_ids()
+    }
+}
+impl<T: TokenIdsValue> TokenIdsValue for Option<T> {
+    fn token_ids(&self) -> Option<Vec<i64>> {
+        self.as_ref().and_then(TokenIdsValue::token_ids)
+    }
+}
+
+/// Log-probabilities for the role `logprobs`: a `Vec`, slice or array of floats (or an
+/// `Option` of one), one per response token.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as log-probabilities",
+    label = "expected a `Vec`, slice or array of `f32` or `f64`, or an `Option` of one"
+)]
+pub trait LogprobsValue {
+    /// The log-probabilities, or `None` when absent.
+    fn logprobs(&self) -> Option<Vec<f64>>;
+}
+
+impl LogprobsValue for [f64] {
+    fn logprobs(&self) -> Option<Vec<f64>> {
+        Some(self.to_vec())
+    }
+}
+impl LogprobsValue for [f32] {
+    fn logprobs(&self) -> Option<Vec<f64>> {
+        Some(
+            self.iter()
+                .map(|p| crate::attribute::f32_as_written(*p))
+                .collect(),
+        )
+    }
+}
+impl<T> LogprobsValue for Vec<T>
+where
+    [T]: LogprobsValue,
+{
+    fn logprobs(&self) -> Option<Vec<f64>> {
+        self.as_slice().logprobs()
+    }
+}
+impl<T, const N: usize> LogprobsValue for [T; N]
+where
+    [T]: LogprobsValue,
+{
+    fn logprobs(&self) -> Option<Vec<f64>> {
+        self.as_slice().logprobs()
+    }
+}
+impl<T: LogprobsValue + ?Sized> LogprobsValue for &T {
+    fn logprobs(&self) -> Option<Vec<f64>> {
+        (**self).logprobs()
+    }
+}
+impl<T: LogprobsValue> LogprobsValue for Option<T> {
+    fn logprobs(&self) -> Option<Vec<f64>> {
+        self.as_ref().and_then(LogprobsValue::logprobs)
+    }
+}
