@@ -14,8 +14,14 @@ agentrace: list, show and export the traces of the agentrace span store
 usage:
   agentrace traces [--limit N]                 recent traces, newest first (default 20)
   agentrace show <trace id | rollout id>       the span tree of a trace or rollout
-  agentrace export [--format json|otlp-json|html] [--output FILE] [<trace id | rollout id>]
-                                               one trace or rollout (default: the newest trace)
+  agentrace export [--format json|otlp-json|html|agentlightning|triplets] [--output FILE]
+                   [<trace id | rollout id>]   one trace or rollout (default: the newest trace)
+                                               agentlightning: a JSON line per span, in Agent
+                                               Lightning's Span model; triplets: a JSON line per
+                                               LLM call (prompt, response, token ids, reward),
+                                               matched as its TracerTraceToTriplet adapter does,
+                                               calls by --llm-call-match REGEX (default ^chat ),
+                                               agents by --agent-match REGEX (default: any)
   agentrace prune [--older-than AGE] [--max-bytes SIZE] [--dry-run]
                                                remove the oldest rollouts and traces, whole:
                                                those older than AGE (7d, 12h), then more
@@ -38,6 +44,11 @@ pub enum Format {
     OtlpJson,
     /// One self-contained HTML page with a waterfall.
     Html,
+    /// A JSON line per span in Agent Lightning's `Span` model.
+    AgentLightning,
+    /// A JSON line per LLM call: prompt, response, token ids and reward, as Agent Lightning's
+    /// triplet adapter finds them.
+    Triplets,
 }
 
 /// What to do.
@@ -72,6 +83,10 @@ pub enum Command {
         id: Option<String>,
         /// Where to write; `None`: stdout.
         output: Option<PathBuf>,
+        /// `--llm-call-match`: the pattern of LLM call span names, for `triplets`.
+        llm_call_match: Option<String>,
+        /// `--agent-match`: the pattern of agent names, for `triplets`.
+        agent_match: Option<String>,
     },
 }
 
@@ -100,6 +115,8 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
     let mut older_than = None;
     let mut max_bytes = None;
     let mut dry_run = false;
+    let mut llm_call_match = None;
+    let mut agent_match = None;
     let mut words: Vec<&str> = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -122,9 +139,11 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
                     "json" => Format::Json,
                     "otlp-json" => Format::OtlpJson,
                     "html" => Format::Html,
+                    "agentlightning" => Format::AgentLightning,
+                    "triplets" => Format::Triplets,
                     other => {
                         return Err(usage(format!(
-                            "unknown format {other:?}: use json, otlp-json or html"
+                            "unknown format {other:?}: use json, otlp-json, html, agentlightning or triplets"
                         )))
                     }
                 });
@@ -141,6 +160,8 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
                     .map_err(|why| usage(format!("--max-bytes {text:?}: {why}")))?;
             }
             "--dry-run" => dry_run = true,
+            "--llm-call-match" => llm_call_match = Some(value("--llm-call-match")?),
+            "--agent-match" => agent_match = Some(value("--agent-match")?),
             "--help" | "-h" => words.insert(0, "help"),
             flag if flag.starts_with('-') && flag.len() > 1 => {
                 return Err(usage(format!("unknown option {flag}")))
@@ -161,6 +182,8 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
             format: format.unwrap_or(Format::Json),
             id: words.get(1).map(|id| (*id).to_owned()),
             output,
+            llm_call_match,
+            agent_match,
         },
         ["prune"] => Command::Prune {
             older_than,

@@ -16,11 +16,13 @@
 mod args;
 mod export;
 mod html;
+mod lightning;
 mod list;
 mod locate;
 mod show;
 mod style;
 mod terminal;
+mod triplets;
 
 use std::io::Write;
 
@@ -90,7 +92,11 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
         Command::Traces { limit } => {
             let traces = store.traces(*limit).map_err(store_failure)?;
             let size = store.size().map_err(store_failure)?;
-            let mut text = list::render(&traces, color);
+            let rewards = traces
+                .iter()
+                .map(|trace| last_reward(&store, &trace.trace_id))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut text = list::render(&traces, &rewards, color);
             text.push_str(&list::footer(&path, size));
             emit(out, &text)
         }
@@ -113,7 +119,13 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
             let spans = spans_of(&store, id)?;
             emit(out, &show::render(&spans, color))
         }
-        Command::Export { format, id, output } => {
+        Command::Export {
+            format,
+            id,
+            output,
+            llm_call_match,
+            agent_match,
+        } => {
             let spans = match id {
                 Some(id) => spans_of(&store, id)?,
                 None => latest_trace(&store)?,
@@ -122,6 +134,11 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
                 Format::Json => export::json(&spans).map(terminal::json_escaped),
                 Format::OtlpJson => export::otlp_json(&spans).map(terminal::json_escaped),
                 Format::Html => html::page(&spans),
+                Format::AgentLightning => lightning::spans(&spans).map(terminal::json_escaped),
+                Format::Triplets => {
+                    let matching = matching(llm_call_match.as_deref(), agent_match.as_deref())?;
+                    triplets::triplets(&spans, &matching).map(terminal::json_escaped)
+                }
             }
             .map_err(|e| Failure::new(format!("cannot export: {e}")))?;
             match output {
@@ -131,6 +148,28 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
             }
         }
     }
+}
+
+/// The patterns of `export --format triplets`; a bad one is a usage error naming it.
+fn matching(
+    llm_call_match: Option<&str>,
+    agent_match: Option<&str>,
+) -> Result<triplets::Matching, Failure> {
+    let compile = |flag: &str, pattern: &str| {
+        regex::Regex::new(pattern).map_err(|e| Failure {
+            message: format!("{flag} {pattern:?} is not a regular expression: {e}"),
+            code: 2,
+        })
+    };
+    Ok(triplets::Matching {
+        llm_call: compile(
+            "--llm-call-match",
+            llm_call_match.unwrap_or(triplets::DEFAULT_LLM_CALL_MATCH),
+        )?,
+        agent: agent_match
+            .map(|pattern| compile("--agent-match", pattern))
+            .transpose()?,
+    })
 }
 
 /// The bounds of `agentrace prune`: the options, else the variables `init()` reads, else the
@@ -193,6 +232,22 @@ fn spans_of(store: &SqliteStore, id: &str) -> Result<Vec<SpanRecord>, Failure> {
         )));
     }
     Ok(page.spans)
+}
+
+/// The primary value of the trace's latest reward span, if it has one.
+fn last_reward(store: &SqliteStore, trace_id: &str) -> Result<Option<f64>, Failure> {
+    let page = store
+        .query(
+            &Query::all()
+                .trace_id(trace_id)
+                .name(triplets::REWARD_SPAN_NAME),
+        )
+        .map_err(store_failure)?;
+    Ok(page
+        .spans
+        .iter()
+        .rev()
+        .find_map(triplets::reward_value))
 }
 
 fn latest_trace(store: &SqliteStore) -> Result<Vec<SpanRecord>, Failure> {

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use agentrace_store::TraceSummary;
 
-use crate::style::{duration, paint, utc, BOLD, RED};
+use crate::style::{duration, paint, utc, BOLD, GREEN, RED};
 use crate::terminal::{fit, visible};
 
 /// The line under the trace list: the store's file, size, span count and oldest span.
@@ -21,8 +21,9 @@ pub(crate) fn footer(path: &std::path::Path, size: agentrace_store::StoreSize) -
     )
 }
 
-/// Renders the trace list as an aligned table.
-pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
+/// Renders the trace list as an aligned table; `rewards` holds each trace's last reward
+/// (the primary value of its latest `agentlightning.annotation` span), if any.
+pub(crate) fn render(traces: &[TraceSummary], rewards: &[Option<f64>], color: bool) -> String {
     if traces.is_empty() {
         return "no traces in the store\n".into();
     }
@@ -34,11 +35,17 @@ pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
         .clamp(4, 40);
     let mut out = String::new();
     let heading = format!(
-        "{:<32}  {:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {:>6}  ROLLOUT",
-        "TRACE", "ROOT", "START (UTC)", "DURATION", "SPANS", "TOKENS IN/OUT", "ERRORS"
+        "{:<32}  {:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {:>6}  {:>8}  ROLLOUT",
+        "TRACE", "ROOT", "START (UTC)", "DURATION", "SPANS", "TOKENS IN/OUT", "ERRORS", "REWARD"
     );
     let _ = writeln!(out, "{}", paint(&heading, BOLD, color));
-    for trace in traces {
+    for (n, trace) in traces.iter().enumerate() {
+        let reward = rewards
+            .get(n)
+            .copied()
+            .flatten()
+            .map_or_else(|| "-".to_owned(), format_reward);
+        let reward = paint(&format!("{reward:>8}"), GREEN, color && reward != "-");
         let name = fit(&trace.root_name, name_width);
         let errors = paint(
             &format!("{:>6}", trace.errors),
@@ -47,7 +54,7 @@ pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
         );
         let _ = writeln!(
             out,
-            "{:<32}  {name:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {errors}  {}",
+            "{:<32}  {name:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {errors}  {reward}  {}",
             fit(&trace.trace_id, 32),
             utc(trace.start_time),
             duration(trace.duration_nanos()),
@@ -57,4 +64,14 @@ pub(crate) fn render(traces: &[TraceSummary], color: bool) -> String {
         );
     }
     out
+}
+
+/// A reward as the list and the tree show it: at most four decimals, no trailing zeros.
+pub(crate) fn format_reward(value: f64) -> String {
+    let text = format!("{value:.4}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    match text {
+        "-0" => "0".to_owned(),
+        text => text.to_owned(),
+    }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use agentrace_store::record::{RecordKind, StatusCode};
 use agentrace_store::SpanRecord;
 
-use crate::style::{duration, paint, utc, BOLD, CYAN, DIM, RED, YELLOW};
+use crate::style::{duration, paint, utc, BOLD, CYAN, DIM, GREEN, RED, YELLOW};
 use crate::terminal::fit;
 
 /// The widest a span name, a model or an error class is shown, in characters.
@@ -117,6 +117,19 @@ pub(crate) fn line(span: &SpanRecord, color: bool) -> String {
     if input.is_some() || output.is_some() {
         let tokens = format!("tokens={}/{}", input.unwrap_or(0), output.unwrap_or(0));
         let _ = write!(text, "  {}", paint(&tokens, YELLOW, color));
+    }
+    let rewards = crate::triplets::reward_dimensions(span);
+    if let Some(((_, primary), others)) = rewards.split_first() {
+        let mut mark = format!("reward={}", crate::list::format_reward(*primary));
+        for (name, value) in others {
+            let _ = write!(
+                mark,
+                " {}={}",
+                fit(name, NAME_WIDTH),
+                crate::list::format_reward(*value)
+            );
+        }
+        let _ = write!(text, "  {}", paint(&mark, GREEN, color));
     }
     if span.status.status_code == StatusCode::Error {
         let class = span.attr_str("error.type").unwrap_or("error");
