@@ -102,7 +102,26 @@ def check_rollout(spans, rollout_id, attempt_id, index):
     return triplets
 
 
+def wait_for_store(url, seconds=180):
+    """The store imports for a while before it listens: wait for its health endpoint."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/v1/agl/health", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            fail(f"the store at {url} did not answer within {seconds} s")
+        time.sleep(0.5)
+
+
 async def check_store(args):
+    wait_for_store(args.store)
     client = LightningStoreClient(args.store)
     try:
         rollouts = [await client.start_rollout(input={"question": q}) for q in QUESTIONS]
