@@ -113,7 +113,10 @@ fn solve(question: &str) -> Result<String, std::io::Error> {
 /// The second task: a streamed answer, then several named rewards with a primary one.
 #[trace_agent(name = "math-tutor")]
 async fn solve_streaming(question: &str) -> String {
-    let answer: String = ask_streaming(&request(question)).map(|c| c.text).collect().await;
+    let answer: String = ask_streaming(&request(question))
+        .map(|c| c.text)
+        .collect()
+        .await;
     agentrace::emit_message("streamed answer collected");
     let correct = check(&answer);
     agentrace::rewards(
@@ -132,12 +135,19 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let scope = RolloutScope::for_rollout("math", rollout_1, attempt_1)?;
     let (answer, trace) = scope.run(|| solve("what is 2 + 2?"))?;
-    println!("{rollout_1}: {} spans, answer {:?}", trace.spans.len(), answer?);
+    println!(
+        "{rollout_1}: {} spans, answer {:?}",
+        trace.spans.len(),
+        answer?
+    );
 
     let scope = RolloutScope::for_rollout("math", rollout_2, attempt_2)?;
     let (answer, trace) =
         futures::executor::block_on(scope.run_async(solve_streaming("2 + 2, briefly?")))?;
-    println!("{rollout_2}: {} spans, answer {answer:?}", trace.spans.len());
+    println!(
+        "{rollout_2}: {} spans, answer {answer:?}",
+        trace.spans.len()
+    );
 
     tracing.flush()?;
     let stats = tracing.export_stats();

@@ -109,10 +109,7 @@ pub(crate) fn register(span_id: SpanId, collector: &Arc<Collector>) {
 
 /// Puts the rollout and attempt ids of the rollout scope around `parent`, if any, on a span
 /// that starts there. Runs only for spans started inside a collection scope.
-pub(crate) fn stamp_rollout(
-    span: &mut opentelemetry_sdk::trace::Span,
-    collector: &Collector,
-) {
+pub(crate) fn stamp_rollout(span: &mut opentelemetry_sdk::trace::Span, collector: &Collector) {
     use opentelemetry::trace::Span as _;
     if let Some(attributes) = collector
         .forward

@@ -21,13 +21,19 @@ fn reward_is_an_annotation_span_with_one_primary_dimension() {
     assert_eq!(reward.name, "agentlightning.annotation");
     assert_eq!(
         attribute_keys(reward),
-        ["agentlightning.reward.0.name", "agentlightning.reward.0.value"]
+        [
+            "agentlightning.reward.0.name",
+            "agentlightning.reward.0.value"
+        ]
     );
     assert_eq!(
         reward.attr_str("agentlightning.reward.0.name"),
         Some("primary")
     );
-    assert_eq!(reward.attr("agentlightning.reward.0.value"), Some(&json!(0.8)));
+    assert_eq!(
+        reward.attr("agentlightning.reward.0.value"),
+        Some(&json!(0.8))
+    );
     assert_eq!(reward.status.status_code, StatusCode::Ok);
     assert!(reward.is_root());
 }
@@ -43,7 +49,10 @@ fn integer_and_f32_rewards_are_written_as_floats() {
         .map(|s| s.attr("agentlightning.reward.0.value").cloned())
         .collect();
     assert_eq!(values, [Some(json!(1.0)), Some(json!(0.25))]);
-    assert!(spans[0].attr("agentlightning.reward.0.value").unwrap().is_f64());
+    assert!(spans[0]
+        .attr("agentlightning.reward.0.value")
+        .unwrap()
+        .is_f64());
 }
 
 #[test]
@@ -69,7 +78,11 @@ fn named_rewards_put_the_primary_first_then_the_others_in_order() {
         .collect();
     assert_eq!(
         pairs,
-        [("task_completion", 1.0), ("efficiency", 0.75), ("safety", -0.5)]
+        [
+            ("task_completion", 1.0),
+            ("efficiency", 0.75),
+            ("safety", -0.5)
+        ]
     );
     assert_eq!(reward.attributes.len(), 6);
 }
@@ -182,7 +195,8 @@ fn exception_span_has_type_message_chain_and_escaped() {
 
 #[test]
 fn emitted_text_is_redacted_like_captured_content() {
-    let (_, spans) = capture(|| agentrace::emit_message("key sk-abcdefghijklmnopqrstuvwx1234 leaked"));
+    let (_, spans) =
+        capture(|| agentrace::emit_message("key sk-abcdefghijklmnopqrstuvwx1234 leaked"));
     let body = spans[0].attr_str("agentlightning.message.body").unwrap();
     assert!(!body.contains("sk-abcdefghijklmnopqrstuvwx1234"), "{body}");
 }
@@ -211,15 +225,26 @@ fn inside_a_rollout_scope_emitters_carry_the_rollout_and_attempt() {
     let scope = RolloutScope::for_rollout("episode", "ro-7", "at-2")
         .unwrap()
         .without_store();
-    let (_, trace) = scope.run(|| {
-        agentrace::reward(1.0);
-        solve()
-    })
-    .unwrap();
+    let (_, trace) = scope
+        .run(|| {
+            agentrace::reward(1.0);
+            solve()
+        })
+        .unwrap();
     assert_eq!(trace.spans.len(), 4);
     for span in &trace.spans {
-        assert_eq!(span.attr_str("agentlightning.rollout_id"), Some("ro-7"), "{}", span.name);
-        assert_eq!(span.attr_str("agentlightning.attempt_id"), Some("at-2"), "{}", span.name);
+        assert_eq!(
+            span.attr_str("agentlightning.rollout_id"),
+            Some("ro-7"),
+            "{}",
+            span.name
+        );
+        assert_eq!(
+            span.attr_str("agentlightning.attempt_id"),
+            Some("at-2"),
+            "{}",
+            span.name
+        );
         assert_eq!(span.rollout_id.as_deref(), Some("ro-7"));
     }
 }

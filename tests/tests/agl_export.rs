@@ -110,10 +110,7 @@ fn fill() -> Fixture {
 }
 
 fn cli(fixture: &Fixture, args: &[&str]) -> String {
-    let mut all = vec![
-        "--db".to_string(),
-        fixture.db.to_str().unwrap().to_string(),
-    ];
+    let mut all = vec!["--db".to_string(), fixture.db.to_str().unwrap().to_string()];
     all.extend(args.iter().map(|a| a.to_string()));
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = agentrace_viewer::run(&all, &mut out, &mut err, false);
@@ -122,29 +119,58 @@ fn cli(fixture: &Fixture, args: &[&str]) -> String {
 }
 
 fn lines(text: &str) -> Vec<Value> {
-    text.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    text.lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
 }
 
 #[test]
 fn agentlightning_format_has_contexts_float_seconds_and_a_schema_url() {
     let fixture = fixture();
-    let spans = lines(&cli(&fixture, &["export", "--format", "agentlightning", "ro-rewards"]));
+    let spans = lines(&cli(
+        fixture,
+        &["export", "--format", "agentlightning", "ro-rewards"],
+    ));
     assert_eq!(spans.len(), 5);
     for span in &spans {
-        let keys: Vec<&str> = span.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = span
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
             [
-                "attempt_id", "attributes", "context", "end_time", "events", "links", "name",
-                "parent", "parent_id", "resource", "rollout_id", "sequence_id", "span_id",
-                "start_time", "status", "trace_id"
+                "attempt_id",
+                "attributes",
+                "context",
+                "end_time",
+                "events",
+                "links",
+                "name",
+                "parent",
+                "parent_id",
+                "resource",
+                "rollout_id",
+                "sequence_id",
+                "span_id",
+                "start_time",
+                "status",
+                "trace_id"
             ]
         );
         assert_eq!(span["rollout_id"], "ro-rewards");
         assert_eq!(span["attempt_id"], "at-1");
         assert!(span["sequence_id"].as_u64().unwrap() >= 1);
-        let (start, end) = (span["start_time"].as_f64().unwrap(), span["end_time"].as_f64().unwrap());
-        assert!(start > 1.7e9 && start < 1e11 && end >= start, "{start} {end}");
+        let (start, end) = (
+            span["start_time"].as_f64().unwrap(),
+            span["end_time"].as_f64().unwrap(),
+        );
+        assert!(
+            start > 1.7e9 && start < 1e11 && end >= start,
+            "{start} {end}"
+        );
         assert_eq!(
             span["context"],
             json!({"trace_id": span["trace_id"], "span_id": span["span_id"], "is_remote": false, "trace_state": {}})
@@ -164,7 +190,10 @@ fn agentlightning_format_has_contexts_float_seconds_and_a_schema_url() {
 #[test]
 fn triplets_give_each_reward_to_the_latest_call_that_ended_before_it() {
     let fixture = fixture();
-    let triplets = lines(&cli(&fixture, &["export", "--format", "triplets", "ro-rewards"]));
+    let triplets = lines(&cli(
+        fixture,
+        &["export", "--format", "triplets", "ro-rewards"],
+    ));
     assert_eq!(triplets.len(), 2);
     assert_eq!(triplets[0]["prompt"]["token_ids"], json!([10]));
     assert_eq!(triplets[0]["response"]["token_ids"], json!([11]));
@@ -183,7 +212,10 @@ fn triplets_give_each_reward_to_the_latest_call_that_ended_before_it() {
 #[test]
 fn triplets_skip_a_reward_that_started_before_the_call_ended_and_repeated_responses() {
     let fixture = fixture();
-    let triplets = lines(&cli(&fixture, &["export", "--format", "triplets", "ro-during"]));
+    let triplets = lines(&cli(
+        fixture,
+        &["export", "--format", "triplets", "ro-during"],
+    ));
     let ids: Vec<&str> = triplets
         .iter()
         .map(|t| t["metadata"]["response_id"].as_str().unwrap())
@@ -197,18 +229,39 @@ fn triplets_skip_a_reward_that_started_before_the_call_ended_and_repeated_respon
 fn triplets_filter_by_agent_and_call_patterns() {
     let fixture = fixture();
     let none = cli(
-        &fixture,
-        &["export", "--format", "triplets", "--agent-match", "^planner$", "ro-rewards"],
+        fixture,
+        &[
+            "export",
+            "--format",
+            "triplets",
+            "--agent-match",
+            "^planner$",
+            "ro-rewards",
+        ],
     );
     assert_eq!(none, "");
     let tutor = cli(
-        &fixture,
-        &["export", "--format", "triplets", "--agent-match", "^tut", "ro-rewards"],
+        fixture,
+        &[
+            "export",
+            "--format",
+            "triplets",
+            "--agent-match",
+            "^tut",
+            "ro-rewards",
+        ],
     );
     assert_eq!(lines(&tutor).len(), 2);
     let embeddings = cli(
-        &fixture,
-        &["export", "--format", "triplets", "--llm-call-match", "^embeddings ", "ro-rewards"],
+        fixture,
+        &[
+            "export",
+            "--format",
+            "triplets",
+            "--llm-call-match",
+            "^embeddings ",
+            "ro-rewards",
+        ],
     );
     assert_eq!(embeddings, "");
 }
@@ -238,19 +291,25 @@ fn a_bad_pattern_is_a_usage_error_naming_it() {
 #[test]
 fn rewards_show_in_traces_show_and_the_html() {
     let fixture = fixture();
-    let list = cli(&fixture, &["traces"]);
+    let list = cli(fixture, &["traces"]);
     let header = list.lines().next().unwrap();
     assert!(header.contains("REWARD"), "{header}");
     let rewarded = list
         .lines()
         .find(|l| l.contains("ro-rewards"))
         .expect("the rollout's trace");
-    assert!(rewarded.contains(" 1  ro-rewards"), "the last reward: {rewarded}");
-    let tree = cli(&fixture, &["show", "ro-rewards"]);
-    assert!(tree.contains("agentlightning.annotation  [internal]"), "{tree}");
+    assert!(
+        rewarded.contains(" 1  ro-rewards"),
+        "the last reward: {rewarded}"
+    );
+    let tree = cli(fixture, &["show", "ro-rewards"]);
+    assert!(
+        tree.contains("agentlightning.annotation  [internal]"),
+        "{tree}"
+    );
     assert!(tree.contains("reward=0.5"), "{tree}");
     assert!(tree.contains("reward=1 short=0.25"), "{tree}");
-    let page = cli(&fixture, &["export", "--format", "html", "ro-rewards"]);
+    let page = cli(fixture, &["export", "--format", "html", "ro-rewards"]);
     assert!(page.contains(r#"text("span", "reward", "reward " + reward)"#));
     assert!(page.contains(r#""agentlightning.reward.0.value":0.5"#));
 }

@@ -57,7 +57,8 @@ fn environment_form_is_the_same_preset_and_code_wins() {
 
 #[test]
 fn a_bad_store_address_is_an_error_naming_the_variable_and_value() {
-    let env = |name: &str| (name == "AGENTRACE_AGENT_LIGHTNING").then(|| "localhost:4747".to_string());
+    let env =
+        |name: &str| (name == "AGENTRACE_AGENT_LIGHTNING").then(|| "localhost:4747".to_string());
     let error = agentrace::builder()
         .with_env(env)
         .build_config()
@@ -100,7 +101,7 @@ async fn chat(request: &Request, n: u32) -> Response {
 #[trace_tool]
 async fn check(n: u32) -> bool {
     tokio::time::sleep(std::time::Duration::from_millis(2)).await;
-    n % 2 == 0
+    n.is_multiple_of(2)
 }
 
 #[trace_agent(name = "tutor")]
@@ -179,8 +180,12 @@ fn concurrent_rollouts_reach_the_store_each_span_with_its_own_ids_and_the_extra_
     assert_eq!(spans.len(), 4 * ROLLOUTS as usize);
     let mut by_rollout: BTreeMap<String, Vec<&WireSpan>> = BTreeMap::new();
     for wire in &spans {
-        let rollout = wire.attr("agentlightning.rollout_id").expect("a rollout id");
-        let attempt = wire.attr("agentlightning.attempt_id").expect("an attempt id");
+        let rollout = wire
+            .attr("agentlightning.rollout_id")
+            .expect("a rollout id");
+        let attempt = wire
+            .attr("agentlightning.attempt_id")
+            .expect("an attempt id");
         assert_eq!(attempt.replace("at-", ""), rollout.replace("ro-", ""));
         by_rollout.entry(rollout).or_default().push(wire);
     }
@@ -198,7 +203,10 @@ fn concurrent_rollouts_reach_the_store_each_span_with_its_own_ids_and_the_extra_
         }
         assert_eq!(agent.attr("agent.name").as_deref(), Some("tutor"));
         let chat = span(&owned, "chat tiny");
-        assert_eq!(int_array(chat, "prompt_token_ids"), Some(vec![100 + i64::from(n)]));
+        assert_eq!(
+            int_array(chat, "prompt_token_ids"),
+            Some(vec![100 + i64::from(n)])
+        );
         assert_eq!(
             int_array(chat, "response_token_ids"),
             Some(vec![i64::from(n), i64::from(n) + 1])
@@ -218,8 +226,11 @@ fn concurrent_rollouts_reach_the_store_each_span_with_its_own_ids_and_the_extra_
             Some(format!("answer {n}"))
         );
         let reward = span(&owned, "agentlightning.annotation");
-        let expected = if n % 2 == 0 { "1" } else { "0" };
-        assert_eq!(reward.attr("agentlightning.reward.0.value").as_deref(), Some(expected));
+        let expected = if n.is_multiple_of(2) { "1" } else { "0" };
+        assert_eq!(
+            reward.attr("agentlightning.reward.0.value").as_deref(),
+            Some(expected)
+        );
     }
 }
 
@@ -242,7 +253,11 @@ fn with_content_capture_off_no_token_ids_and_no_text_are_sent() {
     assert_eq!(spans.len(), 4 * ROLLOUTS as usize);
     for wire in &spans {
         assert!(wire.attr("agentlightning.rollout_id").is_some());
-        for key in ["prompt_token_ids", "response_token_ids", "gen_ai.prompt.1.content"] {
+        for key in [
+            "prompt_token_ids",
+            "response_token_ids",
+            "gen_ai.prompt.1.content",
+        ] {
             assert!(wire.attr(key).is_none(), "{key} on {}", wire.name());
         }
     }

@@ -243,11 +243,7 @@ fn last_reward(store: &SqliteStore, trace_id: &str) -> Result<Option<f64>, Failu
                 .name(triplets::REWARD_SPAN_NAME),
         )
         .map_err(store_failure)?;
-    Ok(page
-        .spans
-        .iter()
-        .rev()
-        .find_map(triplets::reward_value))
+    Ok(page.spans.iter().rev().find_map(triplets::reward_value))
 }
 
 fn latest_trace(store: &SqliteStore) -> Result<Vec<SpanRecord>, Failure> {

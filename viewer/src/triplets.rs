@@ -190,7 +190,10 @@ impl<'a> Tree<'a> {
             if self.nodes[node].children.len() == 1 {
                 break;
             }
-            let (start, end) = (self.nodes[repair].start as i128, self.nodes[repair].end as i128);
+            let (start, end) = (
+                self.nodes[repair].start as i128,
+                self.nodes[repair].end as i128,
+            );
             let mut closest = None;
             let mut closest_delta = i128::MAX;
             for candidate in self.traverse(node) {

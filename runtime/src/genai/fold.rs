@@ -98,7 +98,9 @@ impl ChunkFold {
     /// Token ids of this chunk of the response, appended to those before.
     pub fn response_token_ids(&mut self, ids: &(impl TokenIdsValue + ?Sized)) {
         if let Some(ids) = ids.token_ids() {
-            self.response_token_ids.get_or_insert_with(Vec::new).extend(ids);
+            self.response_token_ids
+                .get_or_insert_with(Vec::new)
+                .extend(ids);
         }
     }
 

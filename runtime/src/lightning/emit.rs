@@ -131,14 +131,15 @@ fn emit_object_active<T: Serialize + ?Sized>(object: &T) {
     };
     let attributes = match &value {
         serde_json::Value::String(text) => literal("str", text.clone()),
-        serde_json::Value::Bool(flag) => literal("bool", if *flag { "True" } else { "False" }.into()),
+        serde_json::Value::Bool(flag) => {
+            literal("bool", if *flag { "True" } else { "False" }.into())
+        }
         serde_json::Value::Number(number) if number.is_f64() => {
             literal("float", number.to_string())
         }
         serde_json::Value::Number(number) => literal("int", number.to_string()),
         _ => {
-            let (json, _notes) =
-                capture::capture_json(semconv::AGENTLIGHTNING_OBJECT_JSON, &value);
+            let (json, _notes) = capture::capture_json(semconv::AGENTLIGHTNING_OBJECT_JSON, &value);
             vec![
                 KeyValue::new(
                     semconv::AGENTLIGHTNING_OBJECT_TYPE,
@@ -219,4 +220,3 @@ fn emit(name: &'static str, attributes: Vec<KeyValue>) {
     span.set_status(Status::Ok);
     span.end();
 }
-

@@ -47,6 +47,7 @@ pub(crate) fn add_agent_name(span: &mut SpanData) {
         .find(|kv| kv.key.as_str() == semconv::GEN_AI_AGENT_NAME)
         .map(|kv| kv.value.clone());
     if let Some(name) = name {
-        span.attributes.push(KeyValue::new(semconv::AGENT_NAME, name));
+        span.attributes
+            .push(KeyValue::new(semconv::AGENT_NAME, name));
     }
 }
