@@ -72,7 +72,7 @@ impl SpanProcessor for CollectingProcessor {
     }
 
     fn on_end(&self, mut span: SpanData) {
-        crate::lightning::flatten::add_agent_name(&mut span);
+        add_agent_name(&mut span);
         collect::deliver(&span, self.resource.as_ref());
         if let Some(next) = &self.next {
             next.on_end(span);
@@ -94,6 +94,26 @@ impl SpanProcessor for CollectingProcessor {
         if let Some(next) = &mut self.next {
             next.set_resource(resource);
         }
+    }
+}
+
+/// Copies `gen_ai.agent.name` to `agent.name`, where Agent Lightning's adapters look for the
+/// agent, on a finished span: only with its preset
+/// ([`Builder::agent_lightning`](crate::Builder::agent_lightning)).
+fn add_agent_name(span: &mut SpanData) {
+    if !crate::settings::agent_lightning() {
+        return;
+    }
+    let name = span
+        .attributes
+        .iter()
+        .find(|kv| kv.key.as_str() == crate::semconv::GEN_AI_AGENT_NAME)
+        .map(|kv| kv.value.clone());
+    if let Some(name) = name {
+        span.attributes.push(opentelemetry::KeyValue::new(
+            crate::semconv::AGENT_NAME,
+            name,
+        ));
     }
 }
 

@@ -35,8 +35,8 @@ pub(crate) fn render(traces: &[TraceSummary], rewards: &[Option<f64>], color: bo
         .clamp(4, 40);
     let mut out = String::new();
     let heading = format!(
-        "{:<32}  {:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {:>6}  {:>8}  ROLLOUT",
-        "TRACE", "ROOT", "START (UTC)", "DURATION", "SPANS", "TOKENS IN/OUT", "ERRORS", "REWARD"
+        "{:<32}  {:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {:>8}  {:>6}  ROLLOUT",
+        "TRACE", "ROOT", "START (UTC)", "DURATION", "SPANS", "TOKENS IN/OUT", "REWARD", "ERRORS"
     );
     let _ = writeln!(out, "{}", paint(&heading, BOLD, color));
     for (n, trace) in traces.iter().enumerate() {
@@ -54,7 +54,7 @@ pub(crate) fn render(traces: &[TraceSummary], rewards: &[Option<f64>], color: bo
         );
         let _ = writeln!(
             out,
-            "{:<32}  {name:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {errors}  {reward}  {}",
+            "{:<32}  {name:<name_width$}  {:<19}  {:>10}  {:>5}  {:>13}  {reward}  {errors}  {}",
             fit(&trace.trace_id, 32),
             utc(trace.start_time),
             duration(trace.duration_nanos()),

@@ -134,11 +134,7 @@ impl GenAi {
                     GEN_AI_INPUT_MESSAGES => GEN_AI_PROMPT,
                     _ => GEN_AI_COMPLETION,
                 };
-                crate::lightning::flatten::flattened_messages(
-                    flat_prefix,
-                    &messages,
-                    &mut self.attributes,
-                );
+                super::flatten::flattened_messages(flat_prefix, &messages, &mut self.attributes);
             }
         }
     }

@@ -62,6 +62,7 @@
 //! while content capture is on.
 
 pub(crate) mod attributes;
+mod flatten;
 mod fold;
 mod message;
 mod provider;

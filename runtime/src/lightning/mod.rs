@@ -14,6 +14,5 @@
 //! The names are in [`semconv`](crate::semconv) (`AGENTLIGHTNING_*`).
 
 mod emit;
-pub(crate) mod flatten;
 
 pub use emit::{emit_exception, emit_message, emit_object, reward, rewards};
