@@ -79,4 +79,14 @@ grep -aqz '<td>event 1: exception [^<]*</td><td><pre>{[^<]*event message [^<]*&l
 grep -aqz '<td>status</td><td><pre>ERROR: model failed [^<]*&lt;img src=x' "$work/clicked.txt" \
   || fail "the hostile status message is not shown as text"
 
+# Rewards: the Agent Lightning example's spans in a store of their own; its reward span's row
+# carries the reward mark.
+AGENTRACE_STORE="$work/agl.db" OTEL_TRACES_EXPORTER=store "$bin/examples/agl_agent" \
+  ro-html at-1 ro-html-2 at-1 >/dev/null
+AGENTRACE_STORE="$work/agl.db" "$bin/agentrace_cli" export --format html --output "$work/agl.html" ro-html
+render "file://$work/agl.html" agl >"$work/agl-dom.html" || fail "chromium failed"
+grep -q '<span class="name">agentlightning.annotation</span><span class="kind">internal</span><span class="reward">reward 1</span>' \
+  "$work/agl-dom.html" || fail "the reward span has no reward mark"
+[ "$(grep -o '<span class="reward">' "$work/agl-dom.html" | wc -l)" -eq 1 ] || fail "a span other than the reward is marked"
+
 echo "html check ok: $rows rows rendered for $(echo "$ids" | wc -l) traces, attributes shown on click"
