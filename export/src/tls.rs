@@ -147,10 +147,7 @@ fn has_private_key(pem: &[u8]) -> bool {
 }
 
 /// `true` for an `https://` endpoint.
-#[cfg_attr(
-    not(any(feature = "otlp-http", feature = "otlp-grpc")),
-    allow(dead_code)
-)]
+#[cfg_attr(not(feature = "otlp-grpc"), allow(dead_code))]
 pub(crate) fn is_https(endpoint: &str) -> bool {
     endpoint
         .get(..8)
