@@ -3,6 +3,7 @@
 //! the export thread (or a metrics reader's thread), never on the application's executor.
 
 use std::io;
+use std::sync::{Arc, Mutex};
 
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
@@ -12,15 +13,24 @@ use crate::OtlpConfig;
 /// The largest response body read back (a collector answers with a few bytes).
 const MAX_RESPONSE_BYTES: u64 = 4 << 20;
 
+/// The last transport error of a client, as text: `opentelemetry-otlp` reports every one
+/// as "network error", so the exporter's reports read the reason here.
+pub(crate) type LastError = Arc<Mutex<Option<String>>>;
+
 /// A blocking HTTP client for one OTLP endpoint.
 #[derive(Debug)]
 pub(crate) struct UreqClient {
     agent: ureq::Agent,
+    last_error: LastError,
 }
 
 impl UreqClient {
     /// A client with `config`'s timeout and the TLS settings `loaded` from its files.
-    pub(crate) fn new(config: &OtlpConfig, loaded: &Loaded) -> Result<Self, String> {
+    pub(crate) fn new(
+        config: &OtlpConfig,
+        loaded: &Loaded,
+        last_error: LastError,
+    ) -> Result<Self, String> {
         use ureq::tls::{parse_pem, ClientCert, PemItem, RootCerts, TlsConfig};
         let endpoint = &config.endpoint;
         let mut tls = TlsConfig::builder();
@@ -53,7 +63,7 @@ impl UreqClient {
             .tls_config(tls.build())
             .build()
             .new_agent();
-        Ok(UreqClient { agent })
+        Ok(UreqClient { agent, last_error })
     }
 }
 
@@ -61,22 +71,34 @@ impl UreqClient {
 impl HttpClient for UreqClient {
     async fn send_bytes(&self, request: Request<Bytes>) -> Result<Response<Bytes>, HttpError> {
         let request = request.map(|body| body.to_vec());
-        let response = self.agent.run(request).map_err(describe)?;
+        let response = self
+            .agent
+            .run(request)
+            .map_err(|error| self.failed(error))?;
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
             .limit(MAX_RESPONSE_BYTES)
             .read_to_vec()
-            .map_err(describe)?;
+            .map_err(|error| self.failed(error))?;
         Ok(Response::from_parts(parts, Bytes::from(bytes)))
     }
 }
 
-/// ureq's error as one line, with what rustls said about a refused certificate.
-fn describe(error: ureq::Error) -> HttpError {
-    let text = match &error {
-        ureq::Error::Io(io) if io.kind() == io::ErrorKind::TimedOut => format!("timed out: {io}"),
-        _ => error.to_string(),
-    };
-    Box::new(io::Error::other(text))
+impl UreqClient {
+    /// ureq's error as one line (with what rustls said about a refused certificate), kept
+    /// as the last error.
+    fn failed(&self, error: ureq::Error) -> HttpError {
+        let text = match &error {
+            ureq::Error::Io(io) if io.kind() == io::ErrorKind::TimedOut => {
+                format!("timed out: {io}")
+            }
+            _ => error.to_string(),
+        };
+        *self
+            .last_error
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(text.clone());
+        Box::new(io::Error::other(text))
+    }
 }

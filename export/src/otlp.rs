@@ -24,6 +24,8 @@ pub(crate) fn driver_for(protocol: Protocol) -> Driver {
 pub(crate) fn build(
     config: &OtlpConfig,
 ) -> Result<crate::reporting::Reporting<opentelemetry_otlp::SpanExporter>, String> {
+    #[cfg(feature = "otlp-http")]
+    let detail = crate::http_client::LastError::default();
     let built = match config.protocol {
         #[cfg(feature = "otlp-http")]
         Protocol::HttpProtobuf => {
@@ -34,7 +36,7 @@ pub(crate) fn build(
                 .with_endpoint(config.endpoint.clone())
                 .with_timeout(config.timeout)
                 .with_headers(config.headers.iter().cloned().collect());
-            crate::tls::apply_http_transport(builder, config)?.build()
+            crate::tls::apply_http_transport_with(builder, config, detail.clone())?.build()
         }
         #[cfg(feature = "otlp-grpc")]
         Protocol::Grpc => {
@@ -62,6 +64,11 @@ pub(crate) fn build(
         other => return Err(format!("agentrace was built without support for {other:?}")),
     };
     built
-        .map(|exporter| crate::reporting::Reporting::new(exporter, &config.endpoint))
+        .map(|exporter| {
+            let reporting = crate::reporting::Reporting::new(exporter, &config.endpoint);
+            #[cfg(feature = "otlp-http")]
+            let reporting = reporting.with_detail(detail);
+            reporting
+        })
         .map_err(|error| format!("OTLP exporter for {}: {error}", config.endpoint))
 }

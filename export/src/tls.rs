@@ -177,8 +177,21 @@ pub fn apply_http_transport<B>(builder: B, config: &OtlpConfig) -> Result<B, Str
 where
     B: opentelemetry_otlp::WithHttpConfig,
 {
+    apply_http_transport_with(builder, config, Default::default())
+}
+
+/// [`apply_http_transport`], keeping the client's last transport error in `last_error`.
+#[cfg(feature = "otlp-http")]
+pub(crate) fn apply_http_transport_with<B>(
+    builder: B,
+    config: &OtlpConfig,
+    last_error: crate::http_client::LastError,
+) -> Result<B, String>
+where
+    B: opentelemetry_otlp::WithHttpConfig,
+{
     let loaded = load(config)?;
-    let client = crate::http_client::UreqClient::new(config, &loaded)?;
+    let client = crate::http_client::UreqClient::new(config, &loaded, last_error)?;
     let builder = builder.with_http_client(client);
     Ok(match config.compression {
         Compression::Gzip => builder.with_compression(opentelemetry_otlp::Compression::Gzip),
