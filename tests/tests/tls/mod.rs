@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test file uses part of it
 //! Shared by the TLS tests: certificates made with rcgen (a CA, server certificates that are
 //! good, expired or for another host, a client certificate), written as PEM files, and the
 //! traced program the child processes run.
