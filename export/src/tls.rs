@@ -78,6 +78,10 @@ pub(crate) struct Loaded {
 
 /// Reads and checks the files of `config.tls`; an error names the endpoint, the file and
 /// what is wrong with it, never the file's contents.
+#[cfg_attr(
+    not(any(feature = "otlp-http", feature = "otlp-grpc")),
+    allow(dead_code)
+)]
 pub(crate) fn load(config: &OtlpConfig) -> Result<Loaded, String> {
     let endpoint = &config.endpoint;
     let fail = |what: &str, path: &Path, why: String| {
@@ -134,6 +138,10 @@ pub(crate) fn load(config: &OtlpConfig) -> Result<Loaded, String> {
     Ok(Loaded { ca, identity })
 }
 
+#[cfg_attr(
+    not(any(feature = "otlp-http", feature = "otlp-grpc")),
+    allow(dead_code)
+)]
 fn count_certificates(pem: &[u8]) -> usize {
     use rustls_pki_types::pem::PemObject;
     rustls_pki_types::CertificateDer::pem_slice_iter(pem)
@@ -141,6 +149,10 @@ fn count_certificates(pem: &[u8]) -> usize {
         .count()
 }
 
+#[cfg_attr(
+    not(any(feature = "otlp-http", feature = "otlp-grpc")),
+    allow(dead_code)
+)]
 fn has_private_key(pem: &[u8]) -> bool {
     use rustls_pki_types::pem::PemObject;
     rustls_pki_types::PrivateKeyDer::from_pem_slice(pem).is_ok()
@@ -309,8 +321,10 @@ mod tests {
 
     #[test]
     fn a_certificate_without_a_key_is_refused() {
-        let mut tls = TlsFiles::default();
-        tls.client_certificate = Some("cert.pem".into());
+        let tls = TlsFiles {
+            client_certificate: Some("cert.pem".into()),
+            ..TlsFiles::default()
+        };
         let error = load(&config_with(tls)).err().unwrap();
         assert!(
             error.contains("needs both a client certificate and a client key"),
