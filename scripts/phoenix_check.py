@@ -3,12 +3,17 @@
 it: span kinds (AGENT, LLM, TOOL), parent links, token counts and the failed tool's status.
 
     phoenix_check.py --base http://127.0.0.1:6006 --project NAME [--timeout 90]
+    phoenix_check.py --base https://127.0.0.1:6006 --ca ca.pem [--cert client.pem --key client-key.pem] ...
+
+Over https it trusts the CA file given (and presents the client certificate when Phoenix
+verifies clients).
 
 Ingestion is asynchronous, so it polls until the four spans are there or the timeout passes,
 then fails with a message saying what is missing or wrong. Standard library only.
 """
 import argparse
 import json
+import ssl
 import sys
 import time
 import urllib.error
@@ -22,10 +27,13 @@ TOOL_FAILED = "execute_tool tides"
 EXPECTED = [AGENT, LLM, TOOL_OK, TOOL_FAILED]
 
 
+TLS = None  # the ssl context for an https base, set from the arguments
+
+
 def fetch(base, project):
     url = f"{base}/v1/projects/{urllib.parse.quote(project)}/spans?limit=100"
     try:
-        with urllib.request.urlopen(url, timeout=10) as response:
+        with urllib.request.urlopen(url, timeout=10, context=TLS) as response:
             return json.load(response).get("data", []), None
     except urllib.error.HTTPError as error:
         return [], f"HTTP {error.code} from {url}"
@@ -130,7 +138,15 @@ def main():
     parser.add_argument("--timeout", type=float, default=90.0)
     parser.add_argument("--quickstart", action="store_true",
                         help="check the trace of examples/quickstart.rs instead of examples/phoenix_agent.rs")
+    parser.add_argument("--ca", help="CA file to trust for an https base")
+    parser.add_argument("--cert", help="client certificate, when Phoenix verifies clients")
+    parser.add_argument("--key", help="the client certificate's key")
     args = parser.parse_args()
+    global TLS
+    if args.base.startswith("https://"):
+        TLS = ssl.create_default_context(cafile=args.ca)
+        if args.cert:
+            TLS.load_cert_chain(args.cert, args.key)
     checker = check_quickstart if args.quickstart else check
     deadline = time.monotonic() + args.timeout
     while True:

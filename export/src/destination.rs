@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::tls::{Compression, TlsFiles};
+
 /// Where finished spans go.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -32,11 +34,17 @@ pub struct OtlpConfig {
     pub headers: Vec<(String, String)>,
     /// How long one export request may take (`OTEL_EXPORTER_OTLP_TIMEOUT`, 10 s).
     pub timeout: Duration,
+    /// How request bodies are compressed (`OTEL_EXPORTER_OTLP_COMPRESSION`, none).
+    pub compression: Compression,
+    /// The CA and client certificate files of an `https://` endpoint
+    /// (`OTEL_EXPORTER_OTLP_CERTIFICATE`, `..._CLIENT_CERTIFICATE`, `..._CLIENT_KEY`); without
+    /// a CA file the bundled Mozilla roots are trusted.
+    pub tls: TlsFiles,
 }
 
 impl OtlpConfig {
-    /// A destination at `endpoint` over `protocol`, with no headers and the standard 10 s
-    /// request timeout.
+    /// A destination at `endpoint` over `protocol`, with no headers, the standard 10 s
+    /// request timeout, no compression and the bundled TLS roots.
     ///
     /// ```
     /// use agentrace_export::{OtlpConfig, Protocol};
@@ -50,6 +58,8 @@ impl OtlpConfig {
             protocol,
             headers: Vec::new(),
             timeout: Duration::from_secs(10),
+            compression: Compression::None,
+            tls: TlsFiles::default(),
         }
     }
 }

@@ -12,15 +12,25 @@ mod batch;
 mod console;
 mod destination;
 mod driver;
+#[cfg(feature = "otlp-http")]
+mod http_client;
 mod otlp;
+#[cfg(any(feature = "otlp-http", feature = "otlp-grpc"))]
+mod reporting;
 mod stats;
 mod store_exporter;
+mod tls;
 
 pub use batch::{BatchConfig, BatchProcessor};
 pub use console::ConsoleExporter;
 pub use destination::{ExporterConfig, OtlpConfig, Protocol};
 pub use stats::{ExportCounters, ExportStats};
 pub use store_exporter::StoreExporter;
+#[cfg(feature = "otlp-grpc")]
+pub use tls::apply_grpc_transport;
+#[cfg(feature = "otlp-http")]
+pub use tls::apply_http_transport;
+pub use tls::{Compression, TlsFiles};
 
 /// The destination when no exporter and no OTLP endpoint is configured: the embedded span
 /// store (feature `sqlite`), else the console. The one place where this default is decided.

@@ -1,5 +1,6 @@
 //! The OTLP exporter for an [`OtlpConfig`]: HTTP/protobuf with a blocking client (no async
-//! runtime needed) or gRPC with tonic, each behind its feature.
+//! runtime needed) or gRPC with tonic, each behind its feature, with TLS and compression
+//! from [`tls`](crate::tls).
 
 #[cfg(any(feature = "otlp-http", feature = "otlp-grpc"))]
 use opentelemetry_otlp::WithExportConfig;
@@ -20,18 +21,22 @@ pub(crate) fn driver_for(protocol: Protocol) -> Driver {
 
 /// Builds the exporter; called on the export thread, inside its runtime when it has one.
 #[cfg(any(feature = "otlp-http", feature = "otlp-grpc"))]
-pub(crate) fn build(config: &OtlpConfig) -> Result<opentelemetry_otlp::SpanExporter, String> {
+pub(crate) fn build(
+    config: &OtlpConfig,
+) -> Result<crate::reporting::Reporting<opentelemetry_otlp::SpanExporter>, String> {
+    #[cfg(feature = "otlp-http")]
+    let detail = crate::http_client::LastError::default();
     let built = match config.protocol {
         #[cfg(feature = "otlp-http")]
         Protocol::HttpProtobuf => {
             use opentelemetry_otlp::WithHttpConfig;
-            opentelemetry_otlp::SpanExporter::builder()
+            let builder = opentelemetry_otlp::SpanExporter::builder()
                 .with_http()
                 .with_protocol(opentelemetry_otlp::Protocol::HttpBinary)
                 .with_endpoint(config.endpoint.clone())
                 .with_timeout(config.timeout)
-                .with_headers(config.headers.iter().cloned().collect())
-                .build()
+                .with_headers(config.headers.iter().cloned().collect());
+            crate::tls::apply_http_transport_with(builder, config, detail.clone())?.build()
         }
         #[cfg(feature = "otlp-grpc")]
         Protocol::Grpc => {
@@ -47,16 +52,23 @@ pub(crate) fn build(config: &OtlpConfig) -> Result<opentelemetry_otlp::SpanExpor
                     .map_err(|error| format!("header {name:?}: {error}"))?;
                 metadata.insert(key, value);
             }
-            opentelemetry_otlp::SpanExporter::builder()
+            let builder = opentelemetry_otlp::SpanExporter::builder()
                 .with_tonic()
                 .with_protocol(opentelemetry_otlp::Protocol::Grpc)
                 .with_endpoint(config.endpoint.clone())
                 .with_timeout(config.timeout)
-                .with_metadata(metadata)
-                .build()
+                .with_metadata(metadata);
+            crate::tls::apply_grpc_transport(builder, config)?.build()
         }
         #[allow(unreachable_patterns)]
         other => return Err(format!("agentrace was built without support for {other:?}")),
     };
-    built.map_err(|error| format!("OTLP exporter for {}: {error}", config.endpoint))
+    built
+        .map(|exporter| {
+            let reporting = crate::reporting::Reporting::new(exporter, &config.endpoint);
+            #[cfg(feature = "otlp-http")]
+            let reporting = reporting.with_detail(detail);
+            reporting
+        })
+        .map_err(|error| format!("OTLP exporter for {}: {error}", config.endpoint))
 }

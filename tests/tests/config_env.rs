@@ -486,10 +486,13 @@ fn presets_resolve_to_the_backends_endpoints() {
     // base64("pk-lf-123:sk-lf-456")
     assert_eq!(
         otlp(&langfuse).headers,
-        [(
-            "Authorization".to_string(),
-            "Basic cGstbGYtMTIzOnNrLWxmLTQ1Ng==".to_string()
-        )]
+        [
+            (
+                "Authorization".to_string(),
+                "Basic cGstbGYtMTIzOnNrLWxmLTQ1Ng==".to_string()
+            ),
+            ("x-langfuse-ingestion-version".to_string(), "4".to_string())
+        ]
     );
     let jaeger = agentrace::builder()
         .with_env(no_env)

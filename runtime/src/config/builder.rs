@@ -20,11 +20,13 @@ pub(super) enum Target {
     Console,
     Store,
     Nothing,
-    /// `url` is a base endpoint (`/v1/traces` is appended for HTTP) unless `full`.
+    /// `url` is a base endpoint (`/v1/traces` is appended for HTTP) unless `full`;
+    /// `http_only` names a backend with no gRPC endpoint (Langfuse).
     Otlp {
         url: String,
         full: bool,
         field: &'static str,
+        http_only: Option<&'static str>,
     },
 }
 
@@ -51,6 +53,7 @@ pub struct Builder {
     pub(super) protocol: Option<Protocol>,
     pub(super) headers: Vec<(String, String)>,
     pub(super) timeout: Option<Duration>,
+    pub(super) transport: super::transport::Transport,
     pub(super) sampler: Option<Sampling>,
     pub(super) max_queue_size: Option<usize>,
     pub(super) scheduled_delay: Option<Duration>,
@@ -398,13 +401,26 @@ impl Builder {
                 None => return Ok(agentrace_export::default_exporter()),
             },
         };
-        let (url, full, field) = match target {
+        let (url, full, field, http_only) = match target {
             Target::Console => return Ok(ExporterConfig::Console),
             Target::Store => return Ok(ExporterConfig::Store),
             Target::Nothing => return Ok(ExporterConfig::None),
-            Target::Otlp { url, full, field } => (url, full, field),
+            Target::Otlp {
+                url,
+                full,
+                field,
+                http_only,
+            } => (url, full, field, http_only),
         };
+        if let (Some(backend), Protocol::Grpc) = (http_only, protocol) {
+            return Err(Error::invalid(
+                protocol_name,
+                "grpc",
+                format!("{backend} has no gRPC endpoint; it takes OTLP over HTTP/protobuf only"),
+            ));
+        }
         check_protocol_feature(protocol_name, protocol)?;
+        let url = super::transport::with_scheme(&self.transport, env, protocol, url)?;
         let url = match (url.is_empty(), protocol) {
             (false, _) => env::check_endpoint(field, &url)?,
             (true, Protocol::Grpc) => "http://localhost:4317".to_string(),
@@ -446,9 +462,12 @@ impl Builder {
                 None => Duration::from_secs(10),
             },
         };
+        let (compression, tls) = super::transport::resolve(&self.transport, env)?;
         let mut otlp = OtlpConfig::new(endpoint, protocol);
         otlp.headers = headers;
         otlp.timeout = timeout;
+        otlp.compression = compression;
+        otlp.tls = tls;
         Ok(ExporterConfig::Otlp(otlp))
     }
 
@@ -515,6 +534,7 @@ fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, Error> {
             url,
             full: true,
             field: "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+            http_only: None,
         }),
         None => env
             .var("OTEL_EXPORTER_OTLP_ENDPOINT")
@@ -522,6 +542,7 @@ fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, Error> {
                 url,
                 full: false,
                 field: "OTEL_EXPORTER_OTLP_ENDPOINT",
+                http_only: None,
             }),
     };
     let Some(kind) = env.var("OTEL_TRACES_EXPORTER") else {
@@ -533,6 +554,7 @@ fn target_from_env(env: &Env<'_>) -> Result<Option<Target>, Error> {
             url: String::new(),
             full: false,
             field: "OTEL_EXPORTER_OTLP_ENDPOINT",
+            http_only: None,
         }),
         "console" => Target::Console,
         "store" => Target::Store,

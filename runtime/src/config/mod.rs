@@ -6,8 +6,11 @@
 mod builder;
 mod env;
 mod presets;
+mod transport;
 
-pub use agentrace_export::{BatchConfig, ExporterConfig, OtlpConfig, Protocol};
+pub use agentrace_export::{
+    BatchConfig, Compression, ExporterConfig, OtlpConfig, Protocol, TlsFiles,
+};
 pub use agentrace_store::Retention;
 pub use builder::{builder, Builder};
 

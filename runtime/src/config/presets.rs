@@ -1,13 +1,12 @@
-//! Presets of [`Builder`] for the backends users name: Arize Phoenix, Langfuse, Jaeger, any
-//! OTLP collector, and the console.
+//! Presets of [`Builder`] for the backends users name: Arize Phoenix (local and Cloud),
+//! Langfuse, Jaeger, any OTLP collector, and the console.
 
 use super::builder::{Builder, Target};
-use super::Protocol;
 
 impl Builder {
     /// Sends spans over OTLP to `endpoint`, the collector's base address
     /// (`http://localhost:4318`; `/v1/traces` is added for HTTP) or, with
-    /// [`Protocol::Grpc`], its gRPC address (`http://localhost:4317`).
+    /// [`Protocol::Grpc`](crate::config::Protocol::Grpc), its gRPC address (`http://localhost:4317`).
     ///
     /// ```
     /// let config = agentrace::builder().otlp("http://collector:4318").build_config().unwrap();
@@ -18,6 +17,7 @@ impl Builder {
             url: endpoint.into(),
             full: false,
             field: "builder.otlp",
+            http_only: None,
         });
         self
     }
@@ -28,18 +28,19 @@ impl Builder {
             url: url.into(),
             full: true,
             field: "builder.otlp_traces_url",
+            http_only: None,
         });
         self
     }
 
     /// Sends spans to Jaeger's OTLP receiver: `http://localhost:4318` over HTTP, or
-    /// `http://localhost:4317` with [`Protocol::Grpc`].
+    /// `http://localhost:4317` with [`Protocol::Grpc`](crate::config::Protocol::Grpc).
     pub fn jaeger(self, endpoint: impl Into<String>) -> Self {
         self.otlp(endpoint)
     }
 
     /// Sends spans to Arize Phoenix at `endpoint` (`http://localhost:6006` over HTTP, or its
-    /// gRPC port `http://localhost:4317` with [`Protocol::Grpc`]) under `project`.
+    /// gRPC port `http://localhost:4317` with [`Protocol::Grpc`](crate::config::Protocol::Grpc)) under `project`.
     ///
     /// ```
     /// use agentrace::config::{ExporterConfig, Protocol};
@@ -56,23 +57,37 @@ impl Builder {
         self.otlp(endpoint).project(project)
     }
 
-    /// Sends spans to Langfuse at `host` (`https://cloud.langfuse.com` or your own), at
-    /// `{host}/api/public/otel/v1/traces` over HTTP/protobuf, authenticated with the
-    /// project's public and secret keys as Langfuse expects (`Authorization: Basic
-    /// base64(public:secret)`).
+    /// Sends spans to Langfuse at `host` (`https://cloud.langfuse.com`,
+    /// `https://us.cloud.langfuse.com`, or your own), as Langfuse documents its OTLP
+    /// endpoint: `{host}/api/public/otel/v1/traces` over HTTP/protobuf (Langfuse has no
+    /// gRPC endpoint: asking for gRPC is a configuration error), authenticated with the
+    /// project's public and secret keys (`Authorization: Basic base64(public:secret)`), with
+    /// `x-langfuse-ingestion-version: 4` so that spans show at once. The ids of a
+    /// [`Conversation`](crate::conversation::Conversation) scope (`session.id`, `user.id`,
+    /// on every span started inside it) are Langfuse's sessions and users.
     ///
     /// ```
-    /// use agentrace::config::ExporterConfig;
+    /// use agentrace::config::{ExporterConfig, Protocol};
     /// let config = agentrace::builder()
     ///     .langfuse("http://localhost:3000", "pk-lf-1", "sk-lf-2")
     ///     .build_config()
     ///     .unwrap();
     /// let ExporterConfig::Otlp(otlp) = config.exporter else { unreachable!() };
     /// assert_eq!(otlp.endpoint, "http://localhost:3000/api/public/otel/v1/traces");
-    /// assert_eq!(otlp.headers, [("Authorization".to_string(), "Basic cGstbGYtMTpzay1sZi0y".to_string())]);
+    /// assert_eq!(otlp.headers, [
+    ///     ("Authorization".to_string(), "Basic cGstbGYtMTpzay1sZi0y".to_string()),
+    ///     ("x-langfuse-ingestion-version".to_string(), "4".to_string()),
+    /// ]);
+    ///
+    /// let grpc = agentrace::builder()
+    ///     .langfuse("https://cloud.langfuse.com", "pk-lf-1", "sk-lf-2")
+    ///     .protocol(Protocol::Grpc)
+    ///     .build_config()
+    ///     .unwrap_err();
+    /// assert!(grpc.to_string().contains("Langfuse has no gRPC endpoint"), "{grpc}");
     /// ```
     pub fn langfuse(
-        self,
+        mut self,
         host: impl Into<String>,
         public_key: impl AsRef<str>,
         secret_key: impl AsRef<str>,
@@ -80,12 +95,46 @@ impl Builder {
         let host = host.into();
         let url = format!("{}/api/public/otel/v1/traces", host.trim_end_matches('/'));
         let credentials = format!("{}:{}", public_key.as_ref(), secret_key.as_ref());
-        self.otlp_traces_url(url)
-            .protocol(Protocol::HttpProtobuf)
-            .header(
-                "Authorization",
-                format!("Basic {}", base64(credentials.as_bytes())),
-            )
+        self.target = Some(Target::Otlp {
+            url,
+            full: true,
+            field: "builder.langfuse",
+            http_only: Some("Langfuse"),
+        });
+        self.header(
+            "Authorization",
+            format!("Basic {}", base64(credentials.as_bytes())),
+        )
+        .header("x-langfuse-ingestion-version", "4")
+    }
+
+    /// Sends spans to Phoenix Cloud (or any Phoenix with authentication on) at `endpoint`,
+    /// the space's address as its settings page shows it
+    /// (`https://app.phoenix.arize.com/s/your-space`; `/v1/traces` is added), over
+    /// HTTP/protobuf with the API key as Phoenix expects it (`Authorization: Bearer
+    /// {api_key}`), under `project`: the same as Phoenix's `PHOENIX_COLLECTOR_ENDPOINT` and
+    /// `PHOENIX_API_KEY`.
+    ///
+    /// ```
+    /// use agentrace::config::ExporterConfig;
+    /// let config = agentrace::builder()
+    ///     .phoenix_cloud("https://app.phoenix.arize.com/s/my-space", "px-key", "my-agent")
+    ///     .build_config()
+    ///     .unwrap();
+    /// let ExporterConfig::Otlp(otlp) = config.exporter else { unreachable!() };
+    /// assert_eq!(otlp.endpoint, "https://app.phoenix.arize.com/s/my-space/v1/traces");
+    /// assert_eq!(otlp.headers, [("authorization".to_string(), "Bearer px-key".to_string())]);
+    /// assert_eq!(config.project_name.as_deref(), Some("my-agent"));
+    /// ```
+    pub fn phoenix_cloud(
+        self,
+        endpoint: impl Into<String>,
+        api_key: impl AsRef<str>,
+        project: impl Into<String>,
+    ) -> Self {
+        self.otlp(endpoint)
+            .project(project)
+            .header("authorization", format!("Bearer {}", api_key.as_ref()))
     }
 
     /// Sends spans to an Agent Lightning store (`agl store`, version 0.3) at `store_url`

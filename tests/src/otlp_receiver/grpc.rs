@@ -1,5 +1,6 @@
 //! The OTLP/gRPC side of the receiver: tonic's generated `TraceService` server on its own
-//! tokio runtime thread.
+//! tokio runtime thread, accepting gzip-compressed requests, over TLS (tonic's rustls) when
+//! given certificates.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -12,7 +13,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 
-use super::Received;
+use super::{Received, ServerTls};
 
 struct Service {
     received: Arc<Mutex<Vec<Received>>>,
@@ -50,7 +51,11 @@ impl TraceService for Service {
 }
 
 /// Starts serving on 127.0.0.1; returns the port.
-pub(super) fn serve(received: Arc<Mutex<Vec<Received>>>, delay: Duration) -> u16 {
+pub(super) fn serve(
+    received: Arc<Mutex<Vec<Received>>>,
+    delay: Duration,
+    tls: Option<ServerTls>,
+) -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the OTLP/gRPC receiver");
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -62,8 +67,21 @@ pub(super) fn serve(received: Arc<Mutex<Vec<Received>>>, delay: Duration) -> u16
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).unwrap();
             let incoming = tonic::transport::server::TcpIncoming::from(listener);
-            let service = TraceServiceServer::new(Service { received, delay });
-            let _ = tonic::transport::Server::builder()
+            let service = TraceServiceServer::new(Service { received, delay })
+                .accept_compressed(tonic::codec::CompressionEncoding::Gzip);
+            let mut server = tonic::transport::Server::builder();
+            if let Some(tls) = tls {
+                use tonic::transport::{Certificate, Identity, ServerTlsConfig};
+                let mut config =
+                    ServerTlsConfig::new().identity(Identity::from_pem(tls.cert_pem, tls.key_pem));
+                if let Some(ca) = tls.client_ca_pem {
+                    config = config.client_ca_root(Certificate::from_pem(ca));
+                }
+                server = server
+                    .tls_config(config)
+                    .expect("the receiver's TLS settings");
+            }
+            let _ = server
                 .add_service(service)
                 .serve_with_incoming(incoming)
                 .await;

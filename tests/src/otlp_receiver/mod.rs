@@ -1,13 +1,16 @@
 //! An in-process OTLP trace receiver for tests, over HTTP/protobuf or gRPC, listening on
 //! 127.0.0.1 only. It decodes what arrives with the `opentelemetry-proto` types and keeps
 //! it, so tests assert on the wire format itself. It can answer late, to play a slow
-//! backend, and [`child`] runs a test body in a fresh process (tracing is set up once per
-//! process).
+//! backend, serve TLS or mutual TLS ([`Receiver::start_tls`]) and takes gzip bodies; [`child`]
+//! runs a test body in a fresh process (tracing is set up once per process).
 
 pub mod agent;
 pub mod child;
 mod grpc;
 mod http;
+mod tls;
+
+pub use tls::ServerTls;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -20,7 +23,8 @@ use opentelemetry_proto::tonic::trace::v1::Span;
 /// One export request as it arrived.
 #[derive(Debug, Clone)]
 pub struct Received {
-    /// Request headers (HTTP) or metadata (gRPC), names lowercased.
+    /// Request headers (HTTP) or metadata (gRPC), names lowercased; over HTTP, `:path` holds
+    /// the request's path.
     pub headers: BTreeMap<String, String>,
     /// The decoded request.
     pub request: ExportTraceServiceRequest,
@@ -77,6 +81,7 @@ pub struct Receiver {
     port: u16,
     wire: Wire,
     received: Arc<Mutex<Vec<Received>>>,
+    https: bool,
 }
 
 impl Receiver {
@@ -87,21 +92,34 @@ impl Receiver {
 
     /// A receiver that keeps each request, then waits `delay` before answering.
     pub fn start_with_delay(wire: Wire, delay: Duration) -> Receiver {
+        Self::start_with(wire, delay, None)
+    }
+
+    /// A receiver serving TLS with `tls`'s certificates (mutual TLS when it names a client
+    /// CA); its [`endpoint`](Self::endpoint) is `https://127.0.0.1:port`.
+    pub fn start_tls(wire: Wire, tls: ServerTls) -> Receiver {
+        Self::start_with(wire, Duration::ZERO, Some(tls))
+    }
+
+    fn start_with(wire: Wire, delay: Duration, tls: Option<ServerTls>) -> Receiver {
         let received = Arc::new(Mutex::new(Vec::new()));
+        let https = tls.is_some();
         let port = match wire {
-            Wire::Http => http::serve(received.clone(), delay),
-            Wire::Grpc => grpc::serve(received.clone(), delay),
+            Wire::Http => http::serve(received.clone(), delay, tls),
+            Wire::Grpc => grpc::serve(received.clone(), delay, tls),
         };
         Receiver {
             port,
             wire,
             received,
+            https,
         }
     }
 
-    /// The base endpoint, as `OTEL_EXPORTER_OTLP_ENDPOINT` takes it.
+    /// The base endpoint, as `OTEL_EXPORTER_OTLP_ENDPOINT` takes it (`https://` with TLS).
     pub fn endpoint(&self) -> String {
-        format!("http://127.0.0.1:{}", self.port)
+        let scheme = if self.https { "https" } else { "http" };
+        format!("{scheme}://127.0.0.1:{}", self.port)
     }
 
     /// The protocol, as `OTEL_EXPORTER_OTLP_PROTOCOL` names it.
