@@ -12,6 +12,8 @@ mod batch;
 mod console;
 mod destination;
 mod driver;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod otlp;
 mod stats;
 mod store_exporter;
@@ -19,6 +21,11 @@ mod store_exporter;
 pub use batch::{BatchConfig, BatchProcessor};
 pub use console::ConsoleExporter;
 pub use destination::{ExporterConfig, OtlpConfig, Protocol};
+#[cfg(feature = "metrics")]
+pub use metrics::{
+    meter_provider_for, otlp_metric_exporter, MetricsConfig, MetricsExporterConfig,
+    OtlpMetricExporter, DEFAULT_METRIC_EXPORT_INTERVAL,
+};
 pub use stats::{ExportCounters, ExportStats};
 pub use store_exporter::StoreExporter;
 

@@ -64,6 +64,8 @@ impl Builder {
             ));
         }
         let redaction = self.redaction.take();
+        #[cfg(feature = "metrics")]
+        let meter_provider = self.meter_provider.take();
         let config = self.build_config()?;
         if pipeline::is_installed() || INITIALIZED.swap(true, Ordering::AcqRel) {
             return Err(Error::AlreadyInitialized);
@@ -73,6 +75,8 @@ impl Builder {
             Some(provider) => adopt(provider, &config),
             None => start(&config),
         };
+        #[cfg(feature = "metrics")]
+        let started = started.and_then(|tracing| start_metrics(tracing, &config, meter_provider));
         if started.is_err() {
             INITIALIZED.store(false, Ordering::Release);
         }
@@ -140,6 +144,30 @@ fn adopt(provider: SdkTracerProvider, config: &Config) -> Result<Tracing, Error>
         handle,
         config.batch.export_timeout,
     ))
+}
+
+/// Starts the GenAI metrics the settings ask for (or records into the application's meter
+/// provider), handing the provider to the guard that flushes and shuts it down.
+#[cfg(feature = "metrics")]
+fn start_metrics(
+    tracing: Tracing,
+    config: &Config,
+    own: Option<opentelemetry_sdk::metrics::SdkMeterProvider>,
+) -> Result<Tracing, Error> {
+    if config.disabled {
+        return Ok(tracing);
+    }
+    let meters = match own {
+        Some(meters) => meters,
+        None => match agentrace_export::meter_provider_for(&config.metrics, resource(config))
+            .map_err(Error::Exporter)?
+        {
+            Some(meters) => meters,
+            None => return Ok(tracing),
+        },
+    };
+    crate::metrics::install(&meters);
+    Ok(tracing.with_meters(meters))
 }
 
 /// The resource of every span: service name and version, the Phoenix project, the

@@ -99,6 +99,8 @@ mod init;
 mod integrations;
 mod kind;
 mod marks;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 pub mod pipeline;
 pub mod propagation;
 pub mod rollout;

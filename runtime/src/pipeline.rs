@@ -71,6 +71,8 @@ impl SpanProcessor for CollectingProcessor {
     }
 
     fn on_end(&self, span: SpanData) {
+        #[cfg(feature = "metrics")]
+        crate::metrics::record(&span);
         collect::deliver(&span, self.resource.as_ref());
         if let Some(next) = &self.next {
             next.on_end(span);
