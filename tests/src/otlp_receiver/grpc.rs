@@ -1,5 +1,5 @@
-//! The OTLP/gRPC side of the receiver: tonic's generated `TraceService` server on its own
-//! tokio runtime thread.
+//! The OTLP/gRPC side of the receiver: tonic's generated `TraceService` and
+//! `MetricsService` servers on their own tokio runtime thread.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -12,6 +12,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 
+use super::metrics::{self, MetricsSink};
 use super::Received;
 
 struct Service {
@@ -50,7 +51,11 @@ impl TraceService for Service {
 }
 
 /// Starts serving on 127.0.0.1; returns the port.
-pub(super) fn serve(received: Arc<Mutex<Vec<Received>>>, delay: Duration) -> u16 {
+pub(super) fn serve(
+    received: Arc<Mutex<Vec<Received>>>,
+    metrics: MetricsSink,
+    delay: Duration,
+) -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind the OTLP/gRPC receiver");
     listener.set_nonblocking(true).unwrap();
     let port = listener.local_addr().unwrap().port();
@@ -65,6 +70,7 @@ pub(super) fn serve(received: Arc<Mutex<Vec<Received>>>, delay: Duration) -> u16
             let service = TraceServiceServer::new(Service { received, delay });
             let _ = tonic::transport::Server::builder()
                 .add_service(service)
+                .add_service(metrics::grpc_service(metrics))
                 .serve_with_incoming(incoming)
                 .await;
         });

@@ -1,5 +1,6 @@
 //! The OTLP/HTTP side of the receiver: a small HTTP/1.1 server on a std listener that
-//! decodes protobuf bodies posted to `/v1/traces` (keep-alive connections included).
+//! decodes protobuf bodies posted to `/v1/traces` and `/v1/metrics` (keep-alive connections
+//! included).
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -10,17 +11,23 @@ use std::time::Duration;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use prost::Message;
 
+use super::metrics::{self, MetricsSink};
 use super::Received;
 
 /// Starts serving on 127.0.0.1; returns the port.
-pub(super) fn serve(received: Arc<Mutex<Vec<Received>>>, delay: Duration) -> u16 {
+pub(super) fn serve(
+    received: Arc<Mutex<Vec<Received>>>,
+    metrics: MetricsSink,
+    delay: Duration,
+) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind the OTLP/HTTP receiver");
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {
         for stream in listener.incoming().flatten() {
             let received = received.clone();
+            let metrics = metrics.clone();
             std::thread::spawn(move || {
-                let _ = connection(stream, &received, delay);
+                let _ = connection(stream, &received, &metrics, delay);
             });
         }
     });
@@ -30,6 +37,7 @@ pub(super) fn serve(received: Arc<Mutex<Vec<Received>>>, delay: Duration) -> u16
 fn connection(
     stream: TcpStream,
     received: &Mutex<Vec<Received>>,
+    metrics_sink: &MetricsSink,
     delay: Duration,
 ) -> std::io::Result<()> {
     let mut reader = BufReader::new(stream.try_clone()?);
@@ -57,8 +65,10 @@ fn connection(
             .unwrap_or(0);
         let mut body = vec![0; length];
         reader.read_exact(&mut body)?;
-        let path_ok = request_line.split_whitespace().nth(1) == Some("/v1/traces");
+        let path = request_line.split_whitespace().nth(1);
+        let path_ok = path == Some("/v1/traces");
         let status = match ExportTraceServiceRequest::decode(body.as_slice()) {
+            _ if path == Some("/v1/metrics") => metrics::accept_http(&body, headers, metrics_sink),
             Ok(request) if path_ok => {
                 received.lock().unwrap().push(Received { headers, request });
                 "200 OK"

@@ -8,6 +8,9 @@ pub mod agent;
 pub mod child;
 mod grpc;
 mod http;
+mod metrics;
+
+pub use metrics::{point_attributes, ReceivedMetrics, WireMetric};
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -77,6 +80,7 @@ pub struct Receiver {
     port: u16,
     wire: Wire,
     received: Arc<Mutex<Vec<Received>>>,
+    metrics: metrics::MetricsSink,
 }
 
 impl Receiver {
@@ -88,14 +92,16 @@ impl Receiver {
     /// A receiver that keeps each request, then waits `delay` before answering.
     pub fn start_with_delay(wire: Wire, delay: Duration) -> Receiver {
         let received = Arc::new(Mutex::new(Vec::new()));
+        let metrics = metrics::MetricsSink::default();
         let port = match wire {
-            Wire::Http => http::serve(received.clone(), delay),
-            Wire::Grpc => grpc::serve(received.clone(), delay),
+            Wire::Http => http::serve(received.clone(), metrics.clone(), delay),
+            Wire::Grpc => grpc::serve(received.clone(), metrics.clone(), delay),
         };
         Receiver {
             port,
             wire,
             received,
+            metrics,
         }
     }
 
@@ -146,6 +152,16 @@ impl Receiver {
         spans
     }
 
+    /// Every metrics export request so far.
+    pub fn metric_requests(&self) -> Vec<ReceivedMetrics> {
+        self.metrics.lock().unwrap().clone()
+    }
+
+    /// Every metric so far, in arrival order (a cumulative metric appears once per export).
+    pub fn metrics(&self) -> Vec<WireMetric> {
+        metrics::flatten(&self.metric_requests())
+    }
+
     /// Waits until at least `count` spans arrived, at most `timeout`, and returns them.
     pub fn wait_for_spans(&self, count: usize, timeout: Duration) -> Vec<WireSpan> {
         let deadline = Instant::now() + timeout;
@@ -182,7 +198,7 @@ pub fn find(attributes: &[KeyValue], key: &str) -> Option<String> {
         .map(|kv| kv.value.as_ref().map(render).unwrap_or_default())
 }
 
-fn render(value: &AnyValue) -> String {
+pub(crate) fn render(value: &AnyValue) -> String {
     match &value.value {
         Some(any_value::Value::StringValue(text)) => text.clone(),
         Some(any_value::Value::BoolValue(flag)) => flag.to_string(),
