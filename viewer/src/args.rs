@@ -14,6 +14,11 @@ agentrace: list, show and export the traces of the agentrace span store
 usage:
   agentrace traces [--limit N]                 recent traces, newest first (default 20)
   agentrace show <trace id | rollout id>       the span tree of a trace or rollout
+  agentrace stats [--since AGE]                calls, errors, tokens in/out and latency
+                                               percentiles (p50/p90/p99) per GenAI operation
+                                               and model (tool or agent name for tools and
+                                               agents) of the spans started in the last AGE
+                                               (30m, 1h, 7d, or all; default 24h)
   agentrace export [--format json|otlp-json|html] [--output FILE] [<trace id | rollout id>]
                                                one trace or rollout (default: the newest trace)
   agentrace prune [--older-than AGE] [--max-bytes SIZE] [--dry-run]
@@ -49,6 +54,13 @@ pub enum Command {
     Traces {
         /// How many at most.
         limit: usize,
+    },
+    /// Sum up the GenAI operations of a time window.
+    Stats {
+        /// How far back the window reaches; `None`: everything stored.
+        since: Option<Duration>,
+        /// The window as given (`1h`), for the heading.
+        window: String,
     },
     /// Print the span tree of a trace or rollout.
     Show {
@@ -100,6 +112,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
     let mut older_than = None;
     let mut max_bytes = None;
     let mut dry_run = false;
+    let mut since = None;
     let mut words: Vec<&str> = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -141,6 +154,18 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
                     .map_err(|why| usage(format!("--max-bytes {text:?}: {why}")))?;
             }
             "--dry-run" => dry_run = true,
+            "--since" => {
+                let text = value("--since")?;
+                let age = match text.trim() {
+                    "all" => None,
+                    age => Some(Retention::parse_age(age).ok().flatten().ok_or_else(|| {
+                        usage(format!(
+                            "--since {text:?}: expected an age such as 30m, 1h or 7d, or all"
+                        ))
+                    })?),
+                };
+                since = Some((age, text));
+            }
             "--help" | "-h" => words.insert(0, "help"),
             flag if flag.starts_with('-') && flag.len() > 1 => {
                 return Err(usage(format!("unknown option {flag}")))
@@ -162,12 +187,17 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
             id: words.get(1).map(|id| (*id).to_owned()),
             output,
         },
+        ["stats"] => {
+            let (since, window) =
+                since.unwrap_or((Some(Duration::from_secs(86_400)), "24h".to_owned()));
+            Command::Stats { since, window }
+        }
         ["prune"] => Command::Prune {
             older_than,
             max_bytes,
             dry_run,
         },
-        [command, ..] if ["traces", "show", "export", "prune"].contains(command) => {
+        [command, ..] if ["traces", "show", "export", "prune", "stats"].contains(command) => {
             return Err(usage(format!("too many arguments for {command}")))
         }
         [command, ..] => return Err(usage(format!("unknown command {command:?}"))),
