@@ -71,9 +71,14 @@ impl Builder {
             return Err(Error::AlreadyInitialized);
         }
         apply_capture_settings(&config, redaction);
+        #[cfg(feature = "metrics")]
+        let metrics_on = meter_provider.is_some()
+            || config.metrics.exporter != agentrace_export::MetricsExporterConfig::None;
+        #[cfg(not(feature = "metrics"))]
+        let metrics_on = false;
         let started = match provider {
             Some(provider) => adopt(provider, &config),
-            None => start(&config),
+            None => start(&config, metrics_on),
         };
         #[cfg(feature = "metrics")]
         let started = started.and_then(|tracing| start_metrics(tracing, &config, meter_provider));
@@ -106,7 +111,9 @@ fn apply_capture_settings(config: &Config, redaction: Option<capture::Redaction>
     }
 }
 
-fn start(config: &Config) -> Result<Tracing, Error> {
+/// Builds and installs the pipeline; with `metrics_on`, LLM and embedding calls the sampler
+/// drops still record (unsampled), for their metrics.
+fn start(config: &Config, metrics_on: bool) -> Result<Tracing, Error> {
     let timeout = config.batch.export_timeout;
     if config.disabled {
         return Ok(Tracing::new(None, TracingHandle::new(None, None), timeout));
@@ -119,10 +126,14 @@ fn start(config: &Config) -> Result<Tracing, Error> {
         Some(processor) => CollectingProcessor::wrapping(processor),
         None => CollectingProcessor::new(),
     };
-    let mut provider = SdkTracerProvider::builder()
+    let provider = SdkTracerProvider::builder()
         .with_resource(resource(config))
-        .with_sampler(config.sampler.to_sdk())
         .with_span_processor(collecting);
+    let mut provider = match metrics_on {
+        #[cfg(feature = "metrics")]
+        true => provider.with_sampler(crate::metrics::RecordGenAiCalls(config.sampler.to_sdk())),
+        _ => provider.with_sampler(config.sampler.to_sdk()),
+    };
     if let Some(count) = config.max_attributes_per_span {
         provider = provider.with_max_attributes_per_span(count);
     }

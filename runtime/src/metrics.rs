@@ -19,6 +19,12 @@
 //! meter provider of the application's own ([`Builder::meter_provider`](crate::Builder::meter_provider)).
 //! Otherwise an ending span costs one more atomic load, and nothing else.
 //!
+//! Metrics count every call, sampled or not: with metrics on, the sampler agentrace builds
+//! keeps the spans of LLM and embedding calls it would drop recording (`RecordOnly`: read
+//! for the metrics, never exported nor handed to collection scopes). With a tracer provider
+//! of the application's own ([`Builder::provider`](crate::Builder::provider)), its sampler
+//! decides, and dropped calls are not counted.
+//!
 //! ```
 //! use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
 //!
@@ -44,10 +50,10 @@
 use std::sync::OnceLock;
 
 use opentelemetry::metrics::{Histogram, Meter, MeterProvider as _};
-use opentelemetry::trace::Status;
-use opentelemetry::{InstrumentationScope, KeyValue, Value};
+use opentelemetry::trace::{Link, SpanKind, Status, TraceId};
+use opentelemetry::{Context, InstrumentationScope, KeyValue, Value};
 use opentelemetry_sdk::metrics::SdkMeterProvider;
-use opentelemetry_sdk::trace::SpanData;
+use opentelemetry_sdk::trace::{Sampler, SamplingDecision, SamplingResult, ShouldSample, SpanData};
 
 use crate::pipeline::INSTRUMENTATION_NAME;
 use crate::semconv;
@@ -84,6 +90,35 @@ pub(crate) fn install(provider: &SdkMeterProvider) -> bool {
 pub(crate) fn record(span: &SpanData) {
     if let Some(metrics) = INSTALLED.get() {
         metrics.record(span);
+    }
+}
+
+/// A sampler that keeps the LLM and embedding calls `inner` drops recording, unsampled, so
+/// that their metrics are recorded while their spans are not exported.
+#[derive(Debug, Clone)]
+pub(crate) struct RecordGenAiCalls(pub(crate) Sampler);
+
+impl ShouldSample for RecordGenAiCalls {
+    fn should_sample(
+        &self,
+        parent_context: Option<&Context>,
+        trace_id: TraceId,
+        name: &str,
+        span_kind: &SpanKind,
+        attributes: &[KeyValue],
+        links: &[Link],
+    ) -> SamplingResult {
+        let mut result =
+            self.0
+                .should_sample(parent_context, trace_id, name, span_kind, attributes, links);
+        if result.decision == SamplingDecision::Drop
+            && attributes.iter().any(|kv| {
+                kv.key.as_str() == semconv::GEN_AI_OPERATION_NAME && is_client_operation(&kv.value)
+            })
+        {
+            result.decision = SamplingDecision::RecordOnly;
+        }
+        result
     }
 }
 

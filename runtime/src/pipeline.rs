@@ -63,7 +63,10 @@ impl SpanProcessor for CollectingProcessor {
         crate::conversation::stamp(span, parent);
         if let Some(CollectorHandle(collector)) = parent.get::<CollectorHandle>() {
             use opentelemetry::trace::Span as _;
-            collect::register(span.span_context().span_id(), collector);
+            // A span recorded but not sampled (kept for its metrics) is not collected.
+            if span.span_context().is_sampled() {
+                collect::register(span.span_context().span_id(), collector);
+            }
         }
         if let Some(next) = &self.next {
             next.on_start(span, parent);
