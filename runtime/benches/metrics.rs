@@ -1,6 +1,7 @@
 //! What the GenAI metrics cost a traced `#[trace_llm]` call (response model and usage set
-//! from inside, content capture off) on the project's pipeline (batch processor, exporter
-//! that discards), with tracing on and switched off. Tracing is set up once per process, so
+//! from inside, content capture off) on a pipeline that exports nothing (the
+//! `CollectingProcessor` alone, as `no_export()` builds: no export thread competes for the
+//! cores, so the difference is the metrics' own), with tracing on and switched off. Tracing is set up once per process, so
 //! the bench runs twice:
 //!
 //! ```sh
@@ -12,12 +13,12 @@
 //! attributes and records the duration and two token counts into the SDK's histograms (a
 //! reader exporting hourly, so never during the run, so no export competes for the cores).
 
-mod common;
-
 use std::hint::black_box;
 
+use agentrace::pipeline::CollectingProcessor;
 use criterion::{criterion_group, criterion_main, Criterion};
 use opentelemetry_sdk::metrics::{InMemoryMetricExporter, PeriodicReader, SdkMeterProvider};
+use opentelemetry_sdk::trace::SdkTracerProvider;
 
 #[agentrace::trace_llm(provider = "openai", model = "gpt-4o")]
 fn chat(prompt: &str, retries: u64) -> Result<u64, String> {
@@ -29,7 +30,9 @@ fn chat(prompt: &str, retries: u64) -> Result<u64, String> {
 
 fn metrics(c: &mut Criterion) {
     let on = std::env::var("AGENTRACE_BENCH_METRICS").as_deref() != Ok("off");
-    let (provider, _exporter) = common::discard_provider();
+    let provider = SdkTracerProvider::builder()
+        .with_span_processor(CollectingProcessor::new())
+        .build();
     let mut builder = agentrace::builder().provider(provider);
     if on {
         let meters = SdkMeterProvider::builder()
