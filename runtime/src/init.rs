@@ -26,7 +26,9 @@ static INITIALIZED: AtomicBool = AtomicBool::new(false);
 /// `_PROTOCOL`, `_HEADERS`, `_TIMEOUT`, `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`,
 /// `OTEL_BSP_*`, `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`) and agentrace's own
 /// (`AGENTRACE_CAPTURE_CONTENT` or `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`,
-/// `AGENTRACE_MAX_STREAM_OUTPUT_BYTES`, `PHOENIX_PROJECT_NAME`, `AGENTRACE_STORE`). With no
+/// `AGENTRACE_MAX_STREAM_OUTPUT_BYTES`, `PHOENIX_PROJECT_NAME`, `AGENTRACE_STORE`), and, with
+/// the `metrics` feature, `OTEL_METRICS_EXPORTER` and `OTEL_METRIC_EXPORT_INTERVAL` (see
+/// `agentrace::metrics`; no metrics unless asked for). With no
 /// endpoint set, spans go to the embedded span store (`.agentrace/traces.db`, read by the
 /// `agentrace` viewer). An invalid value is an error naming the variable and the value; a
 /// second call is [`Error::AlreadyInitialized`].
