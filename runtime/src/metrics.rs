@@ -55,8 +55,11 @@ use opentelemetry::{Context, InstrumentationScope, KeyValue, Value};
 use opentelemetry_sdk::metrics::SdkMeterProvider;
 use opentelemetry_sdk::trace::{Sampler, SamplingDecision, SamplingResult, ShouldSample, SpanData};
 
-use crate::pipeline::INSTRUMENTATION_NAME;
 use crate::semconv;
+
+/// The instrumentation scope of the metrics: `agentrace`, as the spans' (the pipeline's
+/// `INSTRUMENTATION_NAME`, not imported: the pipeline calls this module).
+const INSTRUMENTATION_NAME: &str = "agentrace";
 
 /// The explicit bucket boundaries of `gen_ai.client.token.usage`: 1, 4, 16, ... 67108864
 /// (powers of 4).
