@@ -73,7 +73,7 @@ impl Wake for Unpark {
 }
 
 /// Polls `future` on this thread, parking between polls.
-fn park_on<F: Future>(future: F) -> F::Output {
+pub(crate) fn park_on<F: Future>(future: F) -> F::Output {
     let waker = Waker::from(Arc::new(Unpark(thread::current())));
     let mut cx = Context::from_waker(&waker);
     let mut future = std::pin::pin!(future);

@@ -14,6 +14,8 @@ mod destination;
 mod driver;
 #[cfg(feature = "otlp-http")]
 mod http_client;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod otlp;
 #[cfg(any(feature = "otlp-http", feature = "otlp-grpc"))]
 mod reporting;
@@ -24,6 +26,11 @@ mod tls;
 pub use batch::{BatchConfig, BatchProcessor};
 pub use console::ConsoleExporter;
 pub use destination::{ExporterConfig, OtlpConfig, Protocol};
+#[cfg(feature = "metrics")]
+pub use metrics::{
+    meter_provider_for, otlp_metric_exporter, MetricsConfig, MetricsExporterConfig,
+    OtlpMetricExporter, DEFAULT_METRIC_EXPORT_INTERVAL,
+};
 pub use stats::{ExportCounters, ExportStats};
 pub use store_exporter::StoreExporter;
 #[cfg(feature = "otlp-grpc")]

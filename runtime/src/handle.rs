@@ -37,6 +37,12 @@ pub struct Tracing {
     timeout: Duration,
 }
 
+/// The meter provider of the GenAI metrics, when they are on (feature `metrics`).
+#[cfg(feature = "metrics")]
+type Meters = Option<opentelemetry_sdk::metrics::SdkMeterProvider>;
+#[cfg(not(feature = "metrics"))]
+type Meters = Option<std::convert::Infallible>;
+
 impl Tracing {
     pub(crate) fn new(
         provider: Option<SdkTracerProvider>,
@@ -48,6 +54,16 @@ impl Tracing {
             handle,
             timeout,
         }
+    }
+
+    /// Flushes and shuts down `meters` with the traces.
+    #[cfg(feature = "metrics")]
+    pub(crate) fn with_meters(
+        mut self,
+        meters: opentelemetry_sdk::metrics::SdkMeterProvider,
+    ) -> Self {
+        self.handle.meters = Some(meters);
+        self
     }
 
     /// A handle on the live switches, for other threads or tasks.
@@ -68,7 +84,7 @@ impl Tracing {
 
     fn stop(&mut self) -> OTelSdkResult {
         let Some(provider) = self.provider.take() else {
-            return Ok(());
+            return self.stop_metrics();
         };
         activation::set_installed(false);
         let result = provider.shutdown_with_timeout(self.timeout);
@@ -76,7 +92,21 @@ impl Tracing {
             // With counters, the export queue reports what it could not deliver itself.
             eprintln!("agentrace: shutting the tracer provider down failed: {error}");
         }
-        result
+        // After the spans: the last ones to end recorded their metrics.
+        result.and(self.stop_metrics())
+    }
+
+    /// Exports the metrics recorded since the last export and shuts their pipeline down.
+    fn stop_metrics(&mut self) -> OTelSdkResult {
+        #[cfg(feature = "metrics")]
+        if let Some(meters) = self.handle.meters.take() {
+            let result = meters.shutdown_with_timeout(self.timeout);
+            if let Err(error) = &result {
+                eprintln!("agentrace: exporting the GenAI metrics at shutdown failed: {error}");
+            }
+            return result;
+        }
+        Ok(())
     }
 }
 
@@ -101,6 +131,8 @@ impl Drop for Tracing {
 pub struct TracingHandle {
     provider: Option<SdkTracerProvider>,
     counters: Option<Arc<ExportCounters>>,
+    #[cfg_attr(not(feature = "metrics"), allow(dead_code))]
+    meters: Meters,
 }
 
 impl TracingHandle {
@@ -108,7 +140,11 @@ impl TracingHandle {
         provider: Option<SdkTracerProvider>,
         counters: Option<Arc<ExportCounters>>,
     ) -> Self {
-        TracingHandle { provider, counters }
+        TracingHandle {
+            provider,
+            counters,
+            meters: None,
+        }
     }
 
     /// Switches tracing off or back on, without touching the pipeline. While switched off,
@@ -151,11 +187,17 @@ impl TracingHandle {
             .unwrap_or_default()
     }
 
-    /// Exports every span queued so far and waits for it, at most the export timeout.
+    /// Exports every span queued so far (and, when they are on, the GenAI metrics recorded
+    /// so far) and waits for it, at most the export timeout.
     pub fn flush(&self) -> OTelSdkResult {
-        match &self.provider {
+        let spans = match &self.provider {
             Some(provider) => provider.force_flush(),
             None => Ok(()),
+        };
+        #[cfg(feature = "metrics")]
+        if let Some(meters) = &self.meters {
+            return spans.and(meters.force_flush());
         }
+        spans
     }
 }

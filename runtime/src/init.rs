@@ -26,7 +26,9 @@ static INITIALIZED: AtomicBool = AtomicBool::new(false);
 /// `_PROTOCOL`, `_HEADERS`, `_TIMEOUT`, `OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`,
 /// `OTEL_BSP_*`, `OTEL_SPAN_ATTRIBUTE_COUNT_LIMIT`) and agentrace's own
 /// (`AGENTRACE_CAPTURE_CONTENT` or `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`,
-/// `AGENTRACE_MAX_STREAM_OUTPUT_BYTES`, `PHOENIX_PROJECT_NAME`, `AGENTRACE_STORE`). With no
+/// `AGENTRACE_MAX_STREAM_OUTPUT_BYTES`, `PHOENIX_PROJECT_NAME`, `AGENTRACE_STORE`), and, with
+/// the `metrics` feature, `OTEL_METRICS_EXPORTER` and `OTEL_METRIC_EXPORT_INTERVAL` (see
+/// `agentrace::metrics`; no metrics unless asked for). With no
 /// endpoint set, spans go to the embedded span store (`.agentrace/traces.db`, read by the
 /// `agentrace` viewer). An invalid value is an error naming the variable and the value; a
 /// second call is [`Error::AlreadyInitialized`].
@@ -64,15 +66,24 @@ impl Builder {
             ));
         }
         let redaction = self.redaction.take();
+        #[cfg(feature = "metrics")]
+        let meter_provider = self.meter_provider.take();
         let config = self.build_config()?;
         if pipeline::is_installed() || INITIALIZED.swap(true, Ordering::AcqRel) {
             return Err(Error::AlreadyInitialized);
         }
         apply_capture_settings(&config, redaction);
+        #[cfg(feature = "metrics")]
+        let metrics_on = meter_provider.is_some()
+            || config.metrics.exporter != agentrace_export::MetricsExporterConfig::None;
+        #[cfg(not(feature = "metrics"))]
+        let metrics_on = false;
         let started = match provider {
             Some(provider) => adopt(provider, &config),
-            None => start(&config),
+            None => start(&config, metrics_on),
         };
+        #[cfg(feature = "metrics")]
+        let started = started.and_then(|tracing| start_metrics(tracing, &config, meter_provider));
         if started.is_err() {
             INITIALIZED.store(false, Ordering::Release);
         }
@@ -105,7 +116,9 @@ fn apply_capture_settings(config: &Config, redaction: Option<capture::Redaction>
     }
 }
 
-fn start(config: &Config) -> Result<Tracing, Error> {
+/// Builds and installs the pipeline; with `metrics_on`, LLM and embedding calls the sampler
+/// drops still record (unsampled), for their metrics.
+fn start(config: &Config, metrics_on: bool) -> Result<Tracing, Error> {
     let timeout = config.batch.export_timeout;
     if config.disabled {
         return Ok(Tracing::new(None, TracingHandle::new(None, None), timeout));
@@ -118,10 +131,14 @@ fn start(config: &Config) -> Result<Tracing, Error> {
         Some(processor) => CollectingProcessor::wrapping(processor),
         None => CollectingProcessor::new(),
     };
-    let mut provider = SdkTracerProvider::builder()
+    let provider = SdkTracerProvider::builder()
         .with_resource(resource(config))
-        .with_sampler(config.sampler.to_sdk())
         .with_span_processor(collecting);
+    let mut provider = match metrics_on {
+        #[cfg(feature = "metrics")]
+        true => provider.with_sampler(crate::metrics::RecordGenAiCalls(config.sampler.to_sdk())),
+        _ => provider.with_sampler(config.sampler.to_sdk()),
+    };
     if let Some(count) = config.max_attributes_per_span {
         provider = provider.with_max_attributes_per_span(count);
     }
@@ -143,6 +160,30 @@ fn adopt(provider: SdkTracerProvider, config: &Config) -> Result<Tracing, Error>
         handle,
         config.batch.export_timeout,
     ))
+}
+
+/// Starts the GenAI metrics the settings ask for (or records into the application's meter
+/// provider), handing the provider to the guard that flushes and shuts it down.
+#[cfg(feature = "metrics")]
+fn start_metrics(
+    tracing: Tracing,
+    config: &Config,
+    own: Option<opentelemetry_sdk::metrics::SdkMeterProvider>,
+) -> Result<Tracing, Error> {
+    if config.disabled {
+        return Ok(tracing);
+    }
+    let meters = match own {
+        Some(meters) => meters,
+        None => match agentrace_export::meter_provider_for(&config.metrics, resource(config))
+            .map_err(Error::Exporter)?
+        {
+            Some(meters) => meters,
+            None => return Ok(tracing),
+        },
+    };
+    crate::metrics::install(&meters);
+    Ok(tracing.with_meters(meters))
 }
 
 /// The resource of every span: service name and version, the Phoenix project, the

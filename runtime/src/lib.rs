@@ -101,6 +101,8 @@ mod integrations;
 mod kind;
 pub mod lightning;
 mod marks;
+#[cfg(feature = "metrics")]
+pub mod metrics;
 pub mod pipeline;
 pub mod propagation;
 pub mod rollout;

@@ -63,8 +63,11 @@ impl SpanProcessor for CollectingProcessor {
         crate::conversation::stamp(span, parent);
         if let Some(CollectorHandle(collector)) = parent.get::<CollectorHandle>() {
             use opentelemetry::trace::Span as _;
-            collect::register(span.span_context().span_id(), collector);
-            collect::stamp_rollout(span, collector);
+            // A span recorded but not sampled (kept for its metrics) is not collected.
+            if span.span_context().is_sampled() {
+                collect::register(span.span_context().span_id(), collector);
+                collect::stamp_rollout(span, collector);
+            }
         }
         if let Some(next) = &self.next {
             next.on_start(span, parent);
@@ -72,6 +75,8 @@ impl SpanProcessor for CollectingProcessor {
     }
 
     fn on_end(&self, mut span: SpanData) {
+        #[cfg(feature = "metrics")]
+        crate::metrics::record(&span);
         add_agent_name(&mut span);
         collect::deliver(&span, self.resource.as_ref());
         if let Some(next) = &self.next {

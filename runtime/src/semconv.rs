@@ -195,3 +195,17 @@ pub const GEN_AI_COMPLETION: &str = "gen_ai.completion";
 /// `agent.name`: the agent, as Agent Lightning's adapters find it (with the Agent Lightning
 /// preset).
 pub const AGENT_NAME: &str = "agent.name";
+/// `gen_ai.token.type`: `input` or `output`, on `gen_ai.client.token.usage`.
+pub const GEN_AI_TOKEN_TYPE: &str = "gen_ai.token.type";
+/// `server.address`: the host a client call went to.
+pub const SERVER_ADDRESS: &str = stable::SERVER_ADDRESS;
+/// `server.port`: the port a client call went to.
+pub const SERVER_PORT: &str = stable::SERVER_PORT;
+
+/// The histogram of tokens per LLM or embedding call, by `gen_ai.token.type` (`{token}`).
+pub const GEN_AI_CLIENT_TOKEN_USAGE: &str = "gen_ai.client.token.usage";
+/// The histogram of LLM and embedding call durations (`s`).
+pub const GEN_AI_CLIENT_OPERATION_DURATION: &str = "gen_ai.client.operation.duration";
+/// The histogram of the time to the first chunk of streamed LLM calls (`s`).
+pub const GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK: &str =
+    "gen_ai.client.operation.time_to_first_chunk";

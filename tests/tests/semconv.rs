@@ -119,3 +119,28 @@ fn names_match_the_semantic_conventions_crate() {
         assert_eq!(ours, theirs);
     }
 }
+
+#[test]
+fn metric_names_match_the_semantic_conventions_crate() {
+    use opentelemetry_semantic_conventions::metric as metrics;
+    let pairs = [
+        (
+            ours::GEN_AI_CLIENT_TOKEN_USAGE,
+            metrics::GEN_AI_CLIENT_TOKEN_USAGE,
+        ),
+        (
+            ours::GEN_AI_CLIENT_OPERATION_DURATION,
+            metrics::GEN_AI_CLIENT_OPERATION_DURATION,
+        ),
+        (
+            ours::GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+            metrics::GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
+        ),
+        (ours::GEN_AI_TOKEN_TYPE, theirs::GEN_AI_TOKEN_TYPE),
+        (ours::SERVER_ADDRESS, theirs::SERVER_ADDRESS),
+        (ours::SERVER_PORT, theirs::SERVER_PORT),
+    ];
+    for (ours, theirs) in pairs {
+        assert_eq!(ours, theirs);
+    }
+}

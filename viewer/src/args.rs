@@ -22,6 +22,11 @@ usage:
                                                matched as its TracerTraceToTriplet adapter does,
                                                calls by --llm-call-match REGEX (default ^chat ),
                                                agents by --agent-match REGEX (default: any)
+  agentrace stats [--since AGE]                calls, errors, tokens in/out and latency
+                                               percentiles (p50/p90/p99) per GenAI operation
+                                               and model (tool or agent name for tools and
+                                               agents) of the spans started in the last AGE
+                                               (30m, 1h, 7d, or all; default 24h)
   agentrace prune [--older-than AGE] [--max-bytes SIZE] [--dry-run]
                                                remove the oldest rollouts and traces, whole:
                                                those older than AGE (7d, 12h), then more
@@ -60,6 +65,13 @@ pub enum Command {
     Traces {
         /// How many at most.
         limit: usize,
+    },
+    /// Sum up the GenAI operations of a time window.
+    Stats {
+        /// How far back the window reaches; `None`: everything stored.
+        since: Option<Duration>,
+        /// The window as given (`1h`), for the heading.
+        window: String,
     },
     /// Print the span tree of a trace or rollout.
     Show {
@@ -117,6 +129,7 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
     let mut dry_run = false;
     let mut llm_call_match = None;
     let mut agent_match = None;
+    let mut since = None;
     let mut words: Vec<&str> = Vec::new();
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
@@ -162,6 +175,18 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
             "--dry-run" => dry_run = true,
             "--llm-call-match" => llm_call_match = Some(value("--llm-call-match")?),
             "--agent-match" => agent_match = Some(value("--agent-match")?),
+            "--since" => {
+                let text = value("--since")?;
+                let age = match text.trim() {
+                    "all" => None,
+                    age => Some(Retention::parse_age(age).ok().flatten().ok_or_else(|| {
+                        usage(format!(
+                            "--since {text:?}: expected an age such as 30m, 1h or 7d, or all"
+                        ))
+                    })?),
+                };
+                since = Some((age, text));
+            }
             "--help" | "-h" => words.insert(0, "help"),
             flag if flag.starts_with('-') && flag.len() > 1 => {
                 return Err(usage(format!("unknown option {flag}")))
@@ -185,12 +210,17 @@ pub(crate) fn parse(args: &[String]) -> Result<Invocation, Failure> {
             llm_call_match,
             agent_match,
         },
+        ["stats"] => {
+            let (since, window) =
+                since.unwrap_or((Some(Duration::from_secs(86_400)), "24h".to_owned()));
+            Command::Stats { since, window }
+        }
         ["prune"] => Command::Prune {
             older_than,
             max_bytes,
             dry_run,
         },
-        [command, ..] if ["traces", "show", "export", "prune"].contains(command) => {
+        [command, ..] if ["traces", "show", "export", "prune", "stats"].contains(command) => {
             return Err(usage(format!("too many arguments for {command}")))
         }
         [command, ..] => return Err(usage(format!("unknown command {command:?}"))),

@@ -1,4 +1,5 @@
-//! The `agentrace` command as a library: list, show and export the traces of a span store.
+//! The `agentrace` command as a library: list, show and export the traces of a span store,
+//! and sum up its GenAI calls ([`stats`]).
 //!
 //! The binary (`src/main.rs`) only calls [`main_with`]; tests call [`run`] in process or run
 //! the binary. The command lives in its own crate so that the `agentrace` library carries no
@@ -20,6 +21,7 @@ mod lightning;
 mod list;
 mod locate;
 mod show;
+mod stats;
 mod style;
 mod terminal;
 mod triplets;
@@ -30,6 +32,7 @@ use agentrace_store::SpanRecord;
 use agentrace_store::{Query, SpanStore, SqliteStore};
 
 pub use args::{Command, Format, Invocation, USAGE};
+pub use stats::{stats, Stats, StatsRow};
 
 /// A failure of the command: its one-line message and exit code.
 #[derive(Debug)]
@@ -114,6 +117,14 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
             }
             .map_err(store_failure)?;
             emit(out, &format!("{report}\n"))
+        }
+        Command::Stats { since, window } => {
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default();
+            let from = since.map(|age| now.saturating_sub(age).as_nanos() as u64);
+            let figures = stats::stats(&store, from).map_err(store_failure)?;
+            emit(out, &stats::render(&figures, window, color))
         }
         Command::Show { id } => {
             let spans = spans_of(&store, id)?;

@@ -69,6 +69,12 @@ pub struct Builder {
     pub(super) store_retention: Option<Retention>,
     pub(crate) redaction: Option<Redaction>,
     pub(crate) provider: Option<SdkTracerProvider>,
+    #[cfg(feature = "metrics")]
+    pub(super) metrics: Option<super::Metrics>,
+    #[cfg(feature = "metrics")]
+    pub(super) metric_export_interval: Option<Duration>,
+    #[cfg(feature = "metrics")]
+    pub(crate) meter_provider: Option<opentelemetry_sdk::metrics::SdkMeterProvider>,
 }
 
 impl std::fmt::Debug for Builder {
@@ -335,6 +341,8 @@ impl Builder {
             }
             _ => (self.exporter(&env)?, self.agent_lightning),
         };
+        #[cfg(feature = "metrics")]
+        let metrics = self.metrics_config(&env, &exporter)?;
         let sampler = match &self.sampler {
             Some(sampler) => check_sampling(sampler)?,
             None => env::parse_sampler(&env)?
@@ -380,10 +388,22 @@ impl Builder {
                 Some(retention) => retention,
                 None => env::parse_retention(&env)?,
             },
+            #[cfg(feature = "metrics")]
+            metrics,
         })
     }
 
     fn exporter(&self, env: &Env<'_>) -> Result<ExporterConfig, Error> {
+        self.exporter_for(env, self.target.clone())
+    }
+
+    /// The exporter for `chosen` (or, if `None`, the one the environment asks for), with
+    /// the OTLP settings of the builder and the environment.
+    pub(super) fn exporter_for(
+        &self,
+        env: &Env<'_>,
+        chosen: Option<Target>,
+    ) -> Result<ExporterConfig, Error> {
         let (protocol_name, protocol) = match self.protocol {
             Some(protocol) => ("builder.protocol", protocol),
             None => match env.first(&[
@@ -394,7 +414,7 @@ impl Builder {
                 None => ("OTEL_EXPORTER_OTLP_PROTOCOL", Protocol::HttpProtobuf),
             },
         };
-        let target = match self.target.clone() {
+        let target = match chosen {
             Some(target) => target,
             None => match target_from_env(env)? {
                 Some(target) => target,

@@ -5,14 +5,20 @@
 
 mod builder;
 mod env;
+#[cfg(feature = "metrics")]
+mod metrics;
 mod presets;
 mod transport;
 
 pub use agentrace_export::{
     BatchConfig, Compression, ExporterConfig, OtlpConfig, Protocol, TlsFiles,
 };
+#[cfg(feature = "metrics")]
+pub use agentrace_export::{MetricsConfig, MetricsExporterConfig};
 pub use agentrace_store::Retention;
 pub use builder::{builder, Builder};
+#[cfg(feature = "metrics")]
+pub use metrics::Metrics;
 
 /// The resolved settings of the tracing pipeline.
 ///
@@ -76,6 +82,10 @@ pub struct Config {
     /// The embedded store's bounds (`AGENTRACE_STORE_MAX_BYTES`, `AGENTRACE_STORE_RETENTION`,
     /// [`Builder::store_retention`]; 1 GiB and 30 days by default).
     pub store_retention: Retention,
+    /// Where the GenAI metrics go and how often (`OTEL_METRICS_EXPORTER`,
+    /// `OTEL_METRIC_EXPORT_INTERVAL`, [`Builder::metrics`]; none by default).
+    #[cfg(feature = "metrics")]
+    pub metrics: MetricsConfig,
 }
 
 /// Which traces are recorded (`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`).

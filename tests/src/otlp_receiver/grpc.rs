@@ -1,6 +1,6 @@
-//! The OTLP/gRPC side of the receiver: tonic's generated `TraceService` server on its own
-//! tokio runtime thread, accepting gzip-compressed requests, over TLS (tonic's rustls) when
-//! given certificates.
+//! The OTLP/gRPC side of the receiver: tonic's generated `TraceService` and `MetricsService`
+//! servers on their own tokio runtime thread, accepting gzip-compressed requests, over TLS
+//! (tonic's rustls) when given certificates.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -13,6 +13,7 @@ use opentelemetry_proto::tonic::collector::trace::v1::{
     ExportTraceServiceRequest, ExportTraceServiceResponse,
 };
 
+use super::metrics::{self, MetricsSink};
 use super::{Received, ServerTls};
 
 struct Service {
@@ -53,6 +54,7 @@ impl TraceService for Service {
 /// Starts serving on 127.0.0.1; returns the port.
 pub(super) fn serve(
     received: Arc<Mutex<Vec<Received>>>,
+    metrics: MetricsSink,
     delay: Duration,
     tls: Option<ServerTls>,
 ) -> u16 {
@@ -83,6 +85,7 @@ pub(super) fn serve(
             }
             let _ = server
                 .add_service(service)
+                .add_service(metrics::grpc_service(metrics))
                 .serve_with_incoming(incoming)
                 .await;
         });

@@ -8,8 +8,10 @@ pub mod agent;
 pub mod child;
 mod grpc;
 mod http;
+mod metrics;
 mod tls;
 
+pub use metrics::{point_attributes, ReceivedMetrics, WireMetric};
 pub use tls::ServerTls;
 
 use std::collections::BTreeMap;
@@ -82,6 +84,7 @@ pub struct Receiver {
     wire: Wire,
     received: Arc<Mutex<Vec<Received>>>,
     https: bool,
+    metrics: metrics::MetricsSink,
 }
 
 impl Receiver {
@@ -104,15 +107,17 @@ impl Receiver {
     fn start_with(wire: Wire, delay: Duration, tls: Option<ServerTls>) -> Receiver {
         let received = Arc::new(Mutex::new(Vec::new()));
         let https = tls.is_some();
+        let metrics = metrics::MetricsSink::default();
         let port = match wire {
-            Wire::Http => http::serve(received.clone(), delay, tls),
-            Wire::Grpc => grpc::serve(received.clone(), delay, tls),
+            Wire::Http => http::serve(received.clone(), metrics.clone(), delay, tls),
+            Wire::Grpc => grpc::serve(received.clone(), metrics.clone(), delay, tls),
         };
         Receiver {
             port,
             wire,
             received,
             https,
+            metrics,
         }
     }
 
@@ -164,6 +169,16 @@ impl Receiver {
         spans
     }
 
+    /// Every metrics export request so far.
+    pub fn metric_requests(&self) -> Vec<ReceivedMetrics> {
+        self.metrics.lock().unwrap().clone()
+    }
+
+    /// Every metric so far, in arrival order (a cumulative metric appears once per export).
+    pub fn metrics(&self) -> Vec<WireMetric> {
+        metrics::flatten(&self.metric_requests())
+    }
+
     /// Waits until at least `count` spans arrived, at most `timeout`, and returns them.
     pub fn wait_for_spans(&self, count: usize, timeout: Duration) -> Vec<WireSpan> {
         let deadline = Instant::now() + timeout;
@@ -200,7 +215,7 @@ pub fn find(attributes: &[KeyValue], key: &str) -> Option<String> {
         .map(|kv| kv.value.as_ref().map(render).unwrap_or_default())
 }
 
-fn render(value: &AnyValue) -> String {
+pub(crate) fn render(value: &AnyValue) -> String {
     match &value.value {
         Some(any_value::Value::StringValue(text)) => text.clone(),
         Some(any_value::Value::BoolValue(flag)) => flag.to_string(),
