@@ -331,6 +331,7 @@ impl Builder {
                         url,
                         full: false,
                         field: env::AGENT_LIGHTNING,
+                        http_only: Some("Agent Lightning's store"),
                     }),
                     protocol: Some(Protocol::HttpProtobuf),
                     headers: self.headers.clone(),

@@ -129,6 +129,7 @@ impl Builder {
                     url,
                     full: false,
                     field,
+                    http_only: None,
                 };
                 match self.exporter_for(env, Some(target))? {
                     ExporterConfig::Otlp(otlp) => otlp,

@@ -2,6 +2,7 @@
 //! Langfuse, Jaeger, any OTLP collector, and the console.
 
 use super::builder::{Builder, Target};
+use super::Protocol;
 
 impl Builder {
     /// Sends spans over OTLP to `endpoint`, the collector's base address
@@ -165,6 +166,7 @@ impl Builder {
             url: store_url.into(),
             full: false,
             field: "builder.agent_lightning",
+            http_only: Some("Agent Lightning's store"),
         });
         self.protocol = Some(Protocol::HttpProtobuf);
         self.agent_lightning = true;
