@@ -93,6 +93,7 @@ mod current;
 mod error;
 mod error_type;
 mod extract;
+mod follow;
 mod future;
 pub mod genai;
 mod handle;
