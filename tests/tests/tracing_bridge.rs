@@ -272,3 +272,29 @@ fn with_no_scope_and_no_pipeline_tracing_spans_cost_nothing_and_record_nothing()
     let (_, spans) = capture(|| ());
     assert!(spans.is_empty());
 }
+
+#[test]
+fn a_model_call_with_no_response_is_not_ok_and_a_tool_error_type_fails_the_tool() {
+    bridge();
+    let (_, spans) = capture(|| {
+        let chat = tracing::info_span!(
+            "chat",
+            "gen_ai.operation.name" = "chat",
+            "gen_ai.request.model" = "silent",
+            "gen_ai.response.id" = tracing::field::Empty,
+        );
+        chat.in_scope(|| ());
+        let tool = tracing::info_span!(
+            "execute_tool",
+            "gen_ai.operation.name" = "execute_tool",
+            "gen_ai.tool.name" = "lookup",
+            "gen_ai.tool.error.type" = tracing::field::Empty,
+        );
+        tool.record("gen_ai.tool.error.type", "invalid_arguments");
+    });
+    let chat = span(&spans, "chat silent");
+    assert_eq!(chat.status.status_code, StatusCode::Unset);
+    let tool = span(&spans, "execute_tool lookup");
+    assert_eq!(tool.status.status_code, StatusCode::Error);
+    assert_eq!(tool.attr_str("error.type"), Some("invalid_arguments"));
+}

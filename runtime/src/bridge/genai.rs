@@ -21,6 +21,10 @@ pub(super) struct GenAiFields {
     input_tokens: Option<i64>,
     output_tokens: Option<i64>,
     has_openinference_kind: bool,
+    /// `true` once a response field was recorded (id, model, output tokens or messages).
+    responded: bool,
+    /// `gen_ai.tool.error.type`: a tool call's failure, as rig records it.
+    tool_error: Option<String>,
 }
 
 impl GenAiFields {
@@ -47,8 +51,32 @@ impl GenAiFields {
             semconv::GEN_AI_USAGE_INPUT_TOKENS => self.input_tokens = count(),
             semconv::GEN_AI_USAGE_OUTPUT_TOKENS => self.output_tokens = count(),
             semconv::OPENINFERENCE_SPAN_KIND => self.has_openinference_kind = true,
+            "gen_ai.tool.error.type" => self.tool_error = text(),
             _ => {}
         }
+        if matches!(
+            attribute.key.as_str(),
+            semconv::GEN_AI_RESPONSE_ID
+                | semconv::GEN_AI_RESPONSE_MODEL
+                | semconv::GEN_AI_USAGE_OUTPUT_TOKENS
+                | semconv::GEN_AI_OUTPUT_MESSAGES
+                | "gen_ai.completion"
+                | semconv::GEN_AI_TOOL_CALL_RESULT
+        ) {
+            self.responded = true;
+        }
+    }
+
+    /// The class of a failure the fields record (a tool's `gen_ai.tool.error.type`).
+    pub(super) fn failure(&self) -> Option<&str> {
+        self.tool_error.as_deref()
+    }
+
+    /// The status of a span that ended with no error recorded: OK once a response (or a
+    /// tool result) was recorded; unset for a span that ended with none, since the library
+    /// may have failed without saying so.
+    pub(super) fn succeeded(&self) -> bool {
+        self.operation.is_some() && self.responded
     }
 
     /// The GenAI operation, when the span has one.

@@ -167,6 +167,9 @@ where
     }
 
     fn on_record(&self, id: &Id, values: &Record<'_>, ctx: LayerContext<'_, S>) {
+        if !activation::is_active() {
+            return;
+        }
         let Some(span) = ctx.span(id) else { return };
         let mut extensions = span.extensions_mut();
         let Some(bridged) = extensions.get_mut::<Bridged>() else {
@@ -225,6 +228,9 @@ where
     }
 
     fn on_enter(&self, id: &Id, ctx: LayerContext<'_, S>) {
+        if !activation::is_active() {
+            return;
+        }
         if let Some(cx) = Self::context_of(id, &ctx) {
             let guard = cx.attach();
             ENTERED.with(|entered| entered.borrow_mut().push((id.clone(), guard)));
@@ -266,17 +272,27 @@ fn finish(bridged: Bridged) {
         span.update_name(name);
     }
     let mut attributes = bridged.genai.closing_attributes();
-    let status = if let Some(message) = bridged.error {
+    let failure = bridged.genai.failure().map(str::to_owned);
+    let error = bridged
+        .error
+        .map(|message| {
+            (
+                failure.clone().unwrap_or_else(|| "_OTHER".to_owned()),
+                message,
+            )
+        })
+        .or_else(|| failure.map(|class| (class.clone(), class)));
+    let status = if let Some((class, message)) = error {
         if !bridged.error_type_set {
-            attributes.push(KeyValue::new(semconv::ERROR_TYPE, "_OTHER"));
+            attributes.push(KeyValue::new(semconv::ERROR_TYPE, class.clone()));
         }
-        crate::span::add_exception_event(&span, Cow::Borrowed("_OTHER"), message.clone());
+        crate::span::add_exception_event(&span, Cow::Owned(class), message.clone());
         Status::error(message)
     } else {
         match bridged.status_code.as_deref() {
             Some("error") => Status::error(bridged.status_message.unwrap_or_default()),
             Some("ok") => Status::Ok,
-            _ if bridged.genai.operation().is_some() => Status::Ok,
+            _ if bridged.genai.succeeded() => Status::Ok,
             _ => Status::Unset,
         }
     };

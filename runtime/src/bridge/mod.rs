@@ -31,7 +31,8 @@ pub use layer::TracingLayer;
 ///   ERROR, `openinference.span.kind` and the `llm.*` mirrors; their token counts add up in
 ///   the store's totals.
 ///
-/// With tracing off, each callback is one atomic load. Add it to the subscriber the
+/// With tracing off, the layer makes nothing: a callback returns after one atomic load (a
+/// span made while tracing was on is still ended when it closes). Add it to the subscriber the
 /// application builds (with `tracing-opentelemetry` in the same subscriber, add this layer
 /// after it, so that its context is the innermost while a span is entered), or let
 /// [`Builder::tracing_subscriber`](crate::Builder::tracing_subscriber) install a subscriber
