@@ -54,7 +54,7 @@ fn request(model: &str, messages: &[Value]) -> Result<CreateChatCompletionReques
                            "required": ["city"]}
         }}],
     }))
-    .map_err(OpenAIError::JSONDeserialize)
+    .map_err(|error| OpenAIError::InvalidArgument(format!("the request: {error}")))
 }
 
 /// One turn: a streamed call that may request tools, the tools, then a plain call.

@@ -179,7 +179,11 @@ async fn rig_error_status_fails_the_agent_and_leaves_the_chat_span_not_ok() {
     one_trace(&spans, "invoke_agent rig_app");
     let app = span(&spans, "invoke_agent rig_app");
     assert_eq!(app.status.status_code, StatusCode::Error);
-    for chat in named(&spans, &format!("chat {ERROR_MODEL}")) {
+    // rig records no error on its chat span: with no response recorded it is not OK.
+    let chats = named(&spans, &format!("chat {ERROR_MODEL}"));
+    assert!(!chats.is_empty(), "rig's chat span is recorded");
+    for chat in chats {
+        assert_eq!(parent(&spans, chat).name, "invoke_agent forecaster");
         assert_ne!(chat.status.status_code, StatusCode::Ok);
     }
 }
