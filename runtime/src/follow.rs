@@ -3,9 +3,9 @@
 //! or any type under the `stream` option. What it is gets decided where the type is known,
 //! in the generated code:
 //!
-//! - [`probe`]: a return type *named* like a stream. A boxed `dyn Stream` (`Send` or not) is
+//! - A probe ([`Probe`]): a return type *named* like a stream. A boxed `dyn Stream` (`Send` or not) is
 //!   followed to its end and handed back boxed again, as the same type; any other type
-//!   ends the span with the call, as a plain value (autoref specialization on [`Probe`]).
+//!   ends the span with the call, as a plain value (autoref specialization).
 //! - [`stream`]: the `stream` option. The type must be a boxed `dyn Stream`; any other type
 //!   is a compile error naming the option ([`BoxedStream`]).
 
@@ -53,7 +53,8 @@ pub fn stream<S: BoxedStream<H>, H>(span: Option<SpanGuard>, value: S, handler: 
     value.traced(span, handler)
 }
 
-/// A returned value whose type is named like a stream, for [`probe`]'s specialization.
+/// A returned value whose type is named like a stream, for the autoref specialization that
+/// follows it when it is a boxed `dyn Stream`.
 pub struct Probe<T>(Cell<Option<T>>);
 
 impl<T> Probe<T> {
