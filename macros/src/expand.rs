@@ -55,7 +55,10 @@ pub fn expand(kind: Kind, options: Options, item: TracedFn) -> syn::Result<Token
         shape.follow = Follow::Value;
     }
     match options.stream {
-        Some(true) if !shape.is_stream() => return Err(not_a_stream(&item.sig)),
+        Some(true) if !shape.is_stream() => match Shape::declared_stream(&item.sig.output) {
+            Some(declared) => shape = declared,
+            None => return Err(not_a_stream(&item.sig)),
+        },
         Some(false) if shape.is_stream() => {
             shape = Shape {
                 follow: Follow::Value,
@@ -252,6 +255,7 @@ impl Generator {
                 .bindings
                 .iter()
                 .filter(|binding| !options.skip.contains(binding))
+                .filter(|binding| !self.inputs.clients.contains(binding))
                 .collect()
         };
         for hook in self.kind.start_hooks() {
@@ -482,20 +486,33 @@ impl Generator {
                 }
                 _ => value,
             };
-            let traced = match self.shape.follow {
-                Follow::Stream => {
+            let traced = match (self.shape.follow, self.shape.holder) {
+                (Follow::Stream, Holder::Probe) => {
+                    return quote! {{
+                        #[allow(unused_imports)]
+                        use #krate::__private::follow::*;
+                        (&&#krate::__private::follow::Probe::new(#value))
+                            .__agentrace_follow(__agentrace_span, #handler)
+                    }};
+                }
+                (Follow::Stream, Holder::Declared) => {
+                    return quote! {
+                        #krate::__private::follow::stream(__agentrace_span, #value, #handler)
+                    };
+                }
+                (Follow::Stream, _) => {
                     quote!(#krate::__private::traced_stream(__agentrace_span, #value, #handler))
                 }
-                Follow::Iterator => {
+                (Follow::Iterator, _) => {
                     quote!(#krate::__private::traced_iter(__agentrace_span, #value, #handler))
                 }
-                Follow::Future => {
+                (Follow::Future, _) => {
                     quote!(#krate::__private::traced_future(__agentrace_span, #value, #handler))
                 }
-                Follow::Value => unreachable!("plain values are finished, not followed"),
+                (Follow::Value, _) => unreachable!("plain values are finished, not followed"),
             };
             match self.shape.holder {
-                Holder::Bare => traced,
+                Holder::Bare | Holder::Probe | Holder::Declared => traced,
                 Holder::PinBox => quote!(::std::boxed::Box::pin(#traced)),
                 Holder::Box => quote!(::std::boxed::Box::new(#traced)),
             }

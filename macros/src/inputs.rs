@@ -2,12 +2,15 @@
 //! `(a, b): (A, B)`. Each is captured under its name unless skipped; the receiver is never
 //! captured.
 
-use syn::{FnArg, Ident, Pat, Signature};
+use syn::{FnArg, Ident, Pat, Signature, Type};
 
 /// The function's argument bindings and whether it has a receiver.
 pub struct Inputs {
     pub bindings: Vec<Ident>,
     pub has_receiver: bool,
+    /// Bindings of clients (a type named `Client` or `...Client`, by value or reference):
+    /// never captured, since a client's `Debug` text is its whole configuration.
+    pub clients: Vec<Ident>,
 }
 
 impl Inputs {
@@ -15,11 +18,17 @@ impl Inputs {
         let mut inputs = Inputs {
             bindings: Vec::new(),
             has_receiver: false,
+            clients: Vec::new(),
         };
         for arg in &sig.inputs {
             match arg {
                 FnArg::Receiver(_) => inputs.has_receiver = true,
-                FnArg::Typed(typed) => collect(&typed.pat, &mut inputs.bindings),
+                FnArg::Typed(typed) => {
+                    if is_client(&typed.ty) {
+                        collect(&typed.pat, &mut inputs.clients);
+                    }
+                    collect(&typed.pat, &mut inputs.bindings);
+                }
             }
         }
         inputs
@@ -27,6 +36,28 @@ impl Inputs {
 
     pub fn binds(&self, name: &Ident) -> bool {
         name == "self" || self.bindings.iter().any(|binding| binding == name)
+    }
+}
+
+/// `true` for a client type: `Client<C>`, `&OpenAiClient`, `Arc<Client>`, ...
+fn is_client(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(reference) => is_client(&reference.elem),
+        Type::Paren(inner) => is_client(&inner.elem),
+        Type::Group(inner) => is_client(&inner.elem),
+        Type::Path(path) => path.path.segments.last().is_some_and(|last| {
+            let name = last.ident.to_string();
+            if matches!(name.as_str(), "Arc" | "Rc" | "Box") {
+                if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
+                    return args.args.iter().any(|arg| match arg {
+                        syn::GenericArgument::Type(inner) => is_client(inner),
+                        _ => false,
+                    });
+                }
+            }
+            name.ends_with("Client")
+        }),
+        _ => false,
     }
 }
 

@@ -27,6 +27,13 @@ pub enum Holder {
     PinBox,
     /// Returned in a `Box<dyn ..>` (iterators).
     Box,
+    /// A type the signature does not show as a stream, but named like one (a type alias such
+    /// as `ChatCompletionResponseStream`): the generated code follows it when it is a boxed
+    /// `dyn Stream`, else ends the span with it as a plain value.
+    Probe,
+    /// A type under the `stream` option that the signature does not show as a stream: it
+    /// must be a boxed `dyn Stream` (a compile error naming the option otherwise).
+    Declared,
 }
 
 /// The shape of a return type.
@@ -67,6 +74,46 @@ impl Shape {
     pub fn is_stream(self) -> bool {
         self.follow == Follow::Stream
     }
+
+    /// The shape under the `stream` option of a return type not seen as a stream: a type
+    /// path (bare or the `Ok` of a `Result`) that is not a well-known plain value is
+    /// declared a stream, to be checked where its type is known. `None` for anything else.
+    pub fn declared_stream(output: &ReturnType) -> Option<Shape> {
+        let ReturnType::Type(_, ty) = output else {
+            return None;
+        };
+        let (ty, in_result) = match result_ok(ty) {
+            Some(ok) => (ok, true),
+            None => (&**ty, false),
+        };
+        let Type::Path(path) = ty else { return None };
+        let last = path.path.segments.last()?;
+        if PLAIN_VALUES.contains(&last.ident.to_string().as_str()) {
+            return None;
+        }
+        Some(Shape {
+            follow: Follow::Stream,
+            holder: Holder::Declared,
+            in_result,
+            unit: false,
+        })
+    }
+}
+
+/// Types that are never streams: `stream` on them is a compile error from the macro.
+const PLAIN_VALUES: &[&str] = &[
+    "String", "str", "Vec", "Option", "Box", "bool", "char", "u8", "u16", "u32", "u64", "u128",
+    "usize", "i8", "i16", "i32", "i64", "i128", "isize", "f32", "f64", "HashMap", "BTreeMap",
+    "Value",
+];
+
+/// The `Ok` type of a `Result<T, E>`.
+fn result_ok(ty: &Type) -> Option<&Type> {
+    let Type::Path(path) = ty else { return None };
+    let last = path.path.segments.last()?;
+    (last.ident == "Result")
+        .then(|| first_type_argument(&last.arguments))
+        .flatten()
 }
 
 fn classify(ty: &Type) -> Shape {
@@ -99,6 +146,11 @@ fn classify(ty: &Type) -> Shape {
                     }
                     _ => Shape::VALUE,
                 },
+                // A stream type the signature names without showing it (a type alias such
+                // as async-openai's `ChatCompletionResponseStream`, a named stream type).
+                name if name.ends_with("Stream") && name != "TcpStream" && name != "UnixStream" => {
+                    boxed(Follow::Stream, Holder::Probe)
+                }
                 _ => Shape::VALUE,
             }
         }

@@ -86,6 +86,15 @@ fn return_shapes_are_read_from_the_declared_type() {
             false,
         ),
         (quote!(Box<dyn Fn()>), Follow::Value, Holder::Bare, false),
+        // Named like a stream: decided where the type is known.
+        (
+            quote!(Result<ChatCompletionResponseStream, OpenAIError>),
+            Follow::Stream,
+            Holder::Probe,
+            true,
+        ),
+        (quote!(MyStream), Follow::Stream, Holder::Probe, false),
+        (quote!(TcpStream), Follow::Value, Holder::Bare, false),
     ];
     for (ty, follow, holder, in_result) in cases {
         let found = shape(ty.clone());
@@ -174,4 +183,20 @@ fn static_names_follow_the_kind() {
         name(Kind::Format, quote!(target = "openai")),
         "format openai"
     );
+}
+
+#[test]
+fn the_stream_option_declares_a_stream_of_a_type_path_but_not_of_a_plain_value() {
+    let declared = |output: TokenStream| {
+        let sig: syn::Signature = syn::parse2(quote!(fn f() -> #output)).unwrap();
+        Shape::declared_stream(&sig.output).map(|shape| (shape.holder, shape.in_result))
+    };
+    assert_eq!(declared(quote!(Replies)), Some((Holder::Declared, false)));
+    assert_eq!(
+        declared(quote!(Result<Replies, Error>)),
+        Some((Holder::Declared, true))
+    );
+    assert_eq!(declared(quote!(Result<String, Error>)), None);
+    assert_eq!(declared(quote!(u32)), None);
+    assert_eq!(declared(quote!((u8, u8))), None);
 }

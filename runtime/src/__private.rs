@@ -7,6 +7,14 @@ pub use crate::span::{attach, finish, run_in_span, start, Outcome, Recorder, Spa
 pub use crate::stream::{traced_iter, traced_stream, TracedIter, TracedStream};
 pub use opentelemetry::Value;
 
+/// Following a returned stream the signature does not show as one (type aliases, named
+/// `...Stream` types, the `stream` option).
+pub mod follow {
+    pub use crate::follow::{
+        stream, BoxedStream, Probe, ProbeLocalStream, ProbeSendStream, ProbeValue,
+    };
+}
+
 /// The autoref-specialization traits; generated code brings them into scope with a glob.
 pub mod spec {
     pub use crate::extract::hooks::*;

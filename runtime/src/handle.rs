@@ -71,6 +71,14 @@ impl Tracing {
         self.handle.clone()
     }
 
+    /// The tracer provider agentrace set up (`None` when tracing is disabled): its
+    /// sampler, exporter and collection scopes, for code that starts OpenTelemetry spans
+    /// of its own. The `tracing` bridge ([`tracing_layer`](crate::tracing_layer), feature
+    /// `tracing`) records `tracing` spans through it without this.
+    pub fn provider(&self) -> Option<&SdkTracerProvider> {
+        self.provider.as_ref()
+    }
+
     /// How long shutdown waits for the last exports.
     pub fn shutdown_timeout(&self) -> Duration {
         self.timeout

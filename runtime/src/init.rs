@@ -68,7 +68,17 @@ impl Builder {
         let redaction = self.redaction.take();
         #[cfg(feature = "metrics")]
         let meter_provider = self.meter_provider.take();
+        #[cfg(feature = "tracing")]
+        let subscriber = self.tracing_subscriber;
         let config = self.build_config()?;
+        #[cfg(feature = "tracing")]
+        if subscriber && tracing_core::dispatcher::has_been_set() {
+            return Err(Error::invalid(
+                "builder.tracing_subscriber",
+                "true",
+                "a global `tracing` subscriber is set already: add agentrace::tracing_layer() to it",
+            ));
+        }
         if pipeline::is_installed() || INITIALIZED.swap(true, Ordering::AcqRel) {
             return Err(Error::AlreadyInitialized);
         }
@@ -87,8 +97,28 @@ impl Builder {
         if started.is_err() {
             INITIALIZED.store(false, Ordering::Release);
         }
+        #[cfg(feature = "tracing")]
+        if subscriber && started.is_ok() {
+            install_tracing_subscriber()?;
+        }
         started
     }
+}
+
+/// Makes a subscriber of the registry and the bridge the process's global `tracing` one.
+#[cfg(feature = "tracing")]
+fn install_tracing_subscriber() -> Result<(), Error> {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    let subscriber = tracing_subscriber::registry().with(crate::tracing_layer());
+    tracing_core::dispatcher::set_global_default(tracing_core::Dispatch::new(subscriber)).map_err(
+        |_| {
+            Error::invalid(
+                "builder.tracing_subscriber",
+                "true",
+                "a global `tracing` subscriber is set already: add agentrace::tracing_layer() to it",
+            )
+        },
+    )
 }
 
 /// The settings read while spans record, from the builder and the environment.

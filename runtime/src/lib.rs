@@ -79,10 +79,13 @@
 //! | [`pipeline`] | the processor that feeds collection scopes, for providers of your own |
 //! | [`testing`] | the test kit |
 //! | `http_client` | traced `reqwest` clients (feature `http-client`) |
+//! | `bridge` | `tracing_layer()`: `tracing` spans in the same trace (feature `tracing`) |
 #![warn(missing_docs)]
 
 mod activation;
 mod attribute;
+#[cfg(feature = "tracing")]
+pub mod bridge;
 pub mod capture;
 mod collect;
 pub mod config;
@@ -91,6 +94,7 @@ mod current;
 mod error;
 mod error_type;
 mod extract;
+mod follow;
 mod future;
 pub mod genai;
 mod handle;
@@ -125,6 +129,8 @@ pub use agentrace_store as store;
 pub use agentrace_store::record;
 pub use agentrace_store::SpanRecord;
 pub use attribute::ToAttribute;
+#[cfg(feature = "tracing")]
+pub use bridge::tracing_layer;
 pub use config::{builder, Builder};
 pub use current::{current_span, CurrentSpan};
 pub use error::Error;

@@ -418,6 +418,17 @@ impl SpanGuard {
         self.recording
     }
 
+    /// Notes on a model call's span that its response is streamed
+    /// (`gen_ai.request.stream`): a client may set the request's flag only after the span
+    /// read the request, as async-openai's `create_stream` does.
+    pub(crate) fn mark_streamed(&self) {
+        if self.recording && self.kind == OperationKind::Llm {
+            self.cx
+                .span()
+                .set_attribute(KeyValue::new(semconv::GEN_AI_REQUEST_STREAM, true));
+        }
+    }
+
     pub(crate) fn started(&self) -> Instant {
         self.started.unwrap_or_else(Instant::now)
     }

@@ -108,6 +108,9 @@ where
     S: Stream,
     H: FnMut(&mut Outcome, &S::Item),
 {
+    if let Some(span) = &span {
+        span.mark_streamed();
+    }
     TracedStream {
         inner,
         span: span.map(ItemsSpan::boxed),

@@ -75,6 +75,8 @@ pub struct Builder {
     pub(super) metric_export_interval: Option<Duration>,
     #[cfg(feature = "metrics")]
     pub(crate) meter_provider: Option<opentelemetry_sdk::metrics::SdkMeterProvider>,
+    #[cfg(feature = "tracing")]
+    pub(crate) tracing_subscriber: bool,
 }
 
 impl std::fmt::Debug for Builder {
@@ -256,6 +258,23 @@ impl Builder {
         self.provider = Some(provider);
         self
     }
+    /// Also records the `tracing` spans and events of the process: [`init`](Builder::init)
+    /// installs a global `tracing` subscriber made of the registry and
+    /// [`tracing_layer`](crate::tracing_layer) (feature `tracing`). An application that
+    /// builds its own subscriber (with a `fmt` layer, filters, ...) adds `tracing_layer()`
+    /// to it instead; when one is set already, `init` fails naming `builder.tracing_subscriber`.
+    ///
+    /// ```no_run
+    /// let _tracing = agentrace::builder().tracing_subscriber().init()?;
+    /// tracing::info_span!("chat", "gen_ai.operation.name" = "chat").in_scope(|| {});
+    /// # Ok::<(), agentrace::Error>(())
+    /// ```
+    #[cfg(feature = "tracing")]
+    pub fn tracing_subscriber(mut self) -> Self {
+        self.tracing_subscriber = true;
+        self
+    }
+
     /// The most attributes a span keeps.
     pub fn max_attributes_per_span(mut self, count: u32) -> Self {
         self.max_attributes_per_span = Some(count);

@@ -5,7 +5,7 @@
 //! `response_token_ids` and `logprobs.content`.
 
 use super::attributes::GenAi;
-use super::message::Message;
+use super::message::{Message, Part};
 use super::usage::Usage;
 use super::values::{CountValue, LogprobsValue, TextListValue, TextValue, TokenIdsValue};
 use super::TokenUsage;
@@ -38,6 +38,18 @@ pub struct ChunkFold {
     prompt_token_ids: Option<Vec<i64>>,
     response_token_ids: Option<Vec<i64>>,
     logprobs: Option<Vec<f64>>,
+    /// Tool calls being streamed, in the order of their index.
+    tool_calls: Vec<ToolCallFold>,
+}
+
+/// One streamed tool call: its id and name (from the first chunk that has them) and its
+/// arguments' text, joined from every chunk.
+#[derive(Debug, Default, Clone)]
+struct ToolCallFold {
+    index: u64,
+    id: Option<String>,
+    name: Option<String>,
+    arguments: String,
 }
 
 impl ChunkFold {
@@ -68,6 +80,50 @@ impl ChunkFold {
         let reasons = reason.texts();
         if !reasons.is_empty() {
             self.finish_reasons = reasons;
+        }
+    }
+
+    /// A piece of a tool call the model is making: the chunks of one call share its
+    /// `index`; the id and name come once, the arguments' text in pieces that are joined.
+    ///
+    /// ```
+    /// use agentrace::genai::{ChunkFold, StreamChunk};
+    ///
+    /// struct CallDelta { index: u32, name: Option<&'static str>, arguments: &'static str }
+    ///
+    /// impl StreamChunk for CallDelta {
+    ///     fn fold_chunk(&self, fold: &mut ChunkFold) {
+    ///         fold.tool_call(self.index, None::<&str>, self.name, Some(self.arguments));
+    ///     }
+    /// }
+    /// ```
+    pub fn tool_call(
+        &mut self,
+        index: impl Into<u64>,
+        id: Option<impl AsRef<str>>,
+        name: Option<impl AsRef<str>>,
+        arguments: Option<impl AsRef<str>>,
+    ) {
+        let index = index.into();
+        let position = match self.tool_calls.iter().position(|call| call.index == index) {
+            Some(position) => position,
+            None => {
+                self.tool_calls.push(ToolCallFold {
+                    index,
+                    ..ToolCallFold::default()
+                });
+                self.tool_calls.len() - 1
+            }
+        };
+        let call = &mut self.tool_calls[position];
+        if let Some(id) = id.filter(|id| !id.as_ref().is_empty()) {
+            call.id = Some(id.as_ref().to_owned());
+        }
+        if let Some(name) = name.filter(|name| !name.as_ref().is_empty()) {
+            call.name = Some(name.as_ref().to_owned());
+        }
+        if let Some(arguments) = arguments {
+            call.arguments.push_str(arguments.as_ref());
         }
     }
 
@@ -120,10 +176,30 @@ impl ChunkFold {
         out.response_model(&self.model);
         out.finish_reasons(&self.finish_reasons);
         out.usage(&self.usage);
-        if self.saw_text {
-            let mut message = Message::text("assistant", self.text.clone());
-            message.finish_reason = self.finish_reasons.first().cloned();
-            out.output_messages(&message);
+        if !self.saw_text && self.tool_calls.is_empty() {
+            return;
         }
+        let mut parts = Vec::with_capacity(1 + self.tool_calls.len());
+        // An empty text next to tool calls is no part of the answer.
+        if !self.text.is_empty() || self.tool_calls.is_empty() {
+            parts.push(Part::Text {
+                content: self.text.clone(),
+            });
+        }
+        parts.extend(self.tool_calls.iter().map(|call| {
+            Part::ToolCall {
+                id: call.id.clone(),
+                name: call.name.clone().unwrap_or_default(),
+                arguments: serde_json::from_str(&call.arguments)
+                    .unwrap_or_else(|_| serde_json::Value::String(call.arguments.clone())),
+            }
+        }));
+        let message = Message {
+            role: "assistant".to_owned(),
+            parts,
+            name: None,
+            finish_reason: self.finish_reasons.first().cloned(),
+        };
+        out.output_messages(&message);
     }
 }

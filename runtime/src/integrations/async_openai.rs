@@ -102,6 +102,15 @@ impl StreamChunk for CreateChatCompletionStreamResponse {
         fold.model(&self.model);
         for choice in &self.choices {
             fold.delta(&choice.delta.content);
+            for call in choice.delta.tool_calls.iter().flatten() {
+                let function = call.function.as_ref();
+                fold.tool_call(
+                    call.index,
+                    call.id.as_deref(),
+                    function.and_then(|function| function.name.as_deref()),
+                    function.and_then(|function| function.arguments.as_deref()),
+                );
+            }
             if let Some(reason) = enum_text(&choice.finish_reason) {
                 fold.finish_reason(&reason);
             }
