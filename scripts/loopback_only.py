@@ -8,12 +8,21 @@ is an error too: the check is meant to run while the servers are up.
 import sys
 
 LISTEN = "0A"
-LOOPBACK4 = "0100007F"  # 127.0.0.1, as /proc prints it (little-endian words)
-LOOPBACK6 = "00000000000000000000000001000000"  # ::1
+LOOPBACK6 = "00000000000000000000000001000000"  # ::1, as /proc prints it
+V4_MAPPED = "0000000000000000FFFF0000"  # ::ffff:a.b.c.d
+
+
+def is_loopback(address):
+    """127.0.0.0/8 (its first octet is the word's last byte in /proc), ::1, ::ffff:127.x."""
+    if len(address) == 8:
+        return address.endswith("7F")
+    if address == LOOPBACK6:
+        return True
+    return address.startswith(V4_MAPPED) and address.endswith("7F")
 
 
 def listeners():
-    for table, loopback in (("/proc/net/tcp", LOOPBACK4), ("/proc/net/tcp6", LOOPBACK6)):
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
             lines = open(table).read().splitlines()[1:]
         except OSError:
@@ -22,7 +31,7 @@ def listeners():
             fields = line.split()
             address, port = fields[1].split(":")
             if fields[3] == LISTEN:
-                yield int(port, 16), address, address == loopback
+                yield int(port, 16), address, is_loopback(address)
 
 
 def main(ports):
