@@ -455,6 +455,22 @@ impl SpanStore for SqliteStore {
         self.maintain_retention()
     }
 
+    fn size(&self) -> Result<crate::StoreSize, StoreError> {
+        SqliteStore::size(self)
+    }
+
+    fn prune(&self, retention: &Retention, now: std::time::SystemTime) -> Result<PruneReport, StoreError> {
+        SqliteStore::prune(self, retention, now)
+    }
+
+    fn prune_dry_run(
+        &self,
+        retention: &Retention,
+        now: std::time::SystemTime,
+    ) -> Result<PruneReport, StoreError> {
+        SqliteStore::prune_dry_run(self, retention, now)
+    }
+
     fn traces(&self, limit: usize) -> Result<Vec<TraceSummary>, StoreError> {
         let conn = self.lock();
         let sql = format!(
