@@ -258,9 +258,26 @@ pub fn open_location(
             }))
         }
         #[allow(unreachable_patterns)]
-        other => Err(StoreError::Invalid(format!(
-            "{other}: this build has no backend for it (features `sqlite`, `postgres`)"
-        ))),
+        other => {
+            let _ = options;
+            Err(StoreError::Invalid(format!(
+                "{other}: this build has no backend for it (features `sqlite`, `postgres`)"
+            )))
+        }
+    }
+}
+
+impl crate::StoreWriter {
+    /// Opens the store at `location` (a file path or a `postgres://` URL, see [`open`]) and
+    /// starts a writer to it: what a rollout scope takes to write elsewhere than the default
+    /// store (`RolloutScope::store(StoreWriter::open("postgres://...")?)`).
+    ///
+    /// ```
+    /// let error = agentrace_store::StoreWriter::open("redis://cache:6379").unwrap_err();
+    /// assert!(error.to_string().contains("`redis`"));
+    /// ```
+    pub fn open(location: &str) -> Result<Arc<crate::StoreWriter>, StoreError> {
+        crate::StoreWriter::spawn(open(location)?)
     }
 }
 

@@ -25,7 +25,7 @@ mod terminal;
 use std::io::Write;
 
 use agentrace_store::SpanRecord;
-use agentrace_store::{Query, SpanStore, SqliteStore};
+use agentrace_store::{OpenOptions, Query, SpanStore};
 
 pub use args::{Command, Format, Invocation, USAGE};
 
@@ -82,16 +82,19 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
     if invocation.command == Command::Help {
         return emit(out, USAGE);
     }
-    let path = locate::database(invocation.db.as_deref())?;
-    let store = SqliteStore::open_existing(&path)
-        .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
+    let location = locate::database(invocation.db.as_deref())?;
+    // The one function that opens a store by its location: a SQLite file or, with feature
+    // `postgres`, a PostgreSQL database.
+    let store = agentrace_store::open_location(&location, OpenOptions::existing())
+        .map_err(|e| Failure::new(format!("cannot read {location}: {e}")))?;
+    let store = store.as_ref();
     match &invocation.command {
         Command::Help => Ok(()),
         Command::Traces { limit } => {
             let traces = store.traces(*limit).map_err(store_failure)?;
             let size = store.size().map_err(store_failure)?;
             let mut text = list::render(&traces, color);
-            text.push_str(&list::footer(&path, size));
+            text.push_str(&list::footer(&location, size));
             emit(out, &text)
         }
         Command::Prune {
@@ -110,13 +113,13 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
             emit(out, &format!("{report}\n"))
         }
         Command::Show { id } => {
-            let spans = spans_of(&store, id)?;
+            let spans = spans_of(store, id)?;
             emit(out, &show::render(&spans, color))
         }
         Command::Export { format, id, output } => {
             let spans = match id {
-                Some(id) => spans_of(&store, id)?,
-                None => latest_trace(&store)?,
+                Some(id) => spans_of(store, id)?,
+                None => latest_trace(store)?,
             };
             let text = match format {
                 Format::Json => export::json(&spans).map(terminal::json_escaped),
@@ -174,7 +177,7 @@ fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
 }
 
 /// The spans of a trace id, else of a rollout id, in sequence order.
-fn spans_of(store: &SqliteStore, id: &str) -> Result<Vec<SpanRecord>, Failure> {
+fn spans_of(store: &dyn SpanStore, id: &str) -> Result<Vec<SpanRecord>, Failure> {
     let looks_like_trace = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
     let by_trace = || store.query(&Query::all().trace_id(id.to_ascii_lowercase()));
     let by_rollout = || store.query(&Query::rollout(id));
@@ -195,7 +198,7 @@ fn spans_of(store: &SqliteStore, id: &str) -> Result<Vec<SpanRecord>, Failure> {
     Ok(page.spans)
 }
 
-fn latest_trace(store: &SqliteStore) -> Result<Vec<SpanRecord>, Failure> {
+fn latest_trace(store: &dyn SpanStore) -> Result<Vec<SpanRecord>, Failure> {
     let latest = store.traces(1).map_err(store_failure)?;
     let trace = latest
         .first()
