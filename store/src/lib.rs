@@ -38,15 +38,15 @@
 mod default_writer;
 mod location;
 mod memory;
-mod query;
-pub mod record;
-mod retention;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 #[cfg(feature = "postgres")]
 mod postgres_prune;
 #[cfg(feature = "postgres")]
 mod postgres_schema;
+mod query;
+pub mod record;
+mod retention;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 #[cfg(feature = "sqlite")]
@@ -106,14 +106,18 @@ pub trait SpanStore: Send + Sync + fmt::Debug {
     /// How much the store holds (bytes, spans, oldest span), for `agentrace traces`. A store
     /// that does not know is [`StoreError::Invalid`] (the default).
     fn size(&self) -> Result<StoreSize, StoreError> {
-        Err(StoreError::Invalid(format!("{self:?} does not report its size")))
+        Err(StoreError::Invalid(format!(
+            "{self:?} does not report its size"
+        )))
     }
 
     /// Removes the rollouts and traces past `retention` as of `now`, oldest first, whole
     /// (see each backend). A store without retention is [`StoreError::Invalid`] (the default).
     fn prune(&self, retention: &Retention, now: SystemTime) -> Result<PruneReport, StoreError> {
         let _ = (retention, now);
-        Err(StoreError::Invalid("this span store has no retention to prune by".into()))
+        Err(StoreError::Invalid(
+            "this span store has no retention to prune by".into(),
+        ))
     }
 
     /// What [`prune`](Self::prune) would remove, removing nothing.
@@ -123,7 +127,9 @@ pub trait SpanStore: Send + Sync + fmt::Debug {
         now: SystemTime,
     ) -> Result<PruneReport, StoreError> {
         let _ = (retention, now);
-        Err(StoreError::Invalid("this span store has no retention to prune by".into()))
+        Err(StoreError::Invalid(
+            "this span store has no retention to prune by".into(),
+        ))
     }
 }
 

@@ -115,10 +115,9 @@ impl fmt::Debug for StoreLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             StoreLocation::File(path) => f.debug_tuple("File").field(path).finish(),
-            StoreLocation::Postgres(_) => f
-                .debug_tuple("Postgres")
-                .field(&self.to_string())
-                .finish(),
+            StoreLocation::Postgres(_) => {
+                f.debug_tuple("Postgres").field(&self.to_string()).finish()
+            }
         }
     }
 }
@@ -311,7 +310,10 @@ mod tests {
         let error = StoreLocation::parse("mongodb://u:hunter2@h/db")
             .unwrap_err()
             .to_string();
-        assert!(error.contains("`mongodb`") && !error.contains("hunter2"), "{error}");
+        assert!(
+            error.contains("`mongodb`") && !error.contains("hunter2"),
+            "{error}"
+        );
         assert!(matches!(
             StoreLocation::parse(""),
             Err(StoreError::Invalid(_))
@@ -336,9 +338,18 @@ mod tests {
             redact_url("postgresql://a:b:c@h/db?password=x"),
             "postgresql://a:***@h/db?password=***"
         );
-        assert_eq!(redact_url("postgres:///db?host=/run"), "postgres:///db?host=/run");
+        assert_eq!(
+            redact_url("postgres:///db?host=/run"),
+            "postgres:///db?host=/run"
+        );
         // `@`, `/` or `?` in a (badly encoded) password: the last `@` ends the user part.
-        assert_eq!(redact_url("postgres://a:p@ss@h/db"), "postgres://a:***@h/db");
-        assert_eq!(redact_url("postgres://a:p/s?s@h/db"), "postgres://a:***@h/db");
+        assert_eq!(
+            redact_url("postgres://a:p@ss@h/db"),
+            "postgres://a:***@h/db"
+        );
+        assert_eq!(
+            redact_url("postgres://a:p/s?s@h/db"),
+            "postgres://a:***@h/db"
+        );
     }
 }

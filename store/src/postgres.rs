@@ -41,7 +41,8 @@
 //! returns the error, which the [`StoreWriter`](crate::StoreWriter) counts and reports once
 //! on standard error. A batch is acknowledged only after its `COMMIT` returned, so nothing
 //! acknowledged is lost. A connection lost during `COMMIT` leaves the outcome unknown: the
-//! retry then finds the spans stored and skips them as duplicates.
+//! retry first asks the server whether that transaction committed (`txid_status` of the id
+//! the batch read with its locks), and if it did, acknowledges what it stored, with its ids.
 //!
 //! # Differences from SQLite
 //!
@@ -60,7 +61,7 @@ use std::time::{Duration, Instant};
 
 use postgres::config::SslMode;
 use postgres::error::SqlState;
-use postgres::types::ToSql;
+use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, NoTls, Row, Statement};
 
 use crate::location::redact_url;
@@ -126,7 +127,7 @@ const COLUMNS: &str = "rollout_id, attempt_id, sequence_id, trace_id, span_id, p
 const LOCK_SQL: &str = "INSERT INTO agentrace_rollouts (rollout_id, last_sequence)
      SELECT k, 0 FROM unnest($1::text[]) WITH ORDINALITY AS u(k, n) ORDER BY n
      ON CONFLICT (rollout_id) DO UPDATE SET last_sequence = agentrace_rollouts.last_sequence
-     RETURNING rollout_id, last_sequence";
+     RETURNING rollout_id, last_sequence, txid_current()";
 const EXISTING_SQL: &str = "SELECT s.trace_id, s.span_id, s.rollout_id, s.id FROM agentrace_spans s
      JOIN unnest($1::text[], $2::text[]) AS u(t, p) ON s.trace_id = u.t AND s.span_id = u.p";
 const REMOVE_SQL: &str = "DELETE FROM agentrace_spans WHERE id = ANY($1)";
@@ -143,7 +144,8 @@ const INSERT_SQL: &str = "INSERT INTO agentrace_spans (rollout_id, attempt_id, s
 const ATTEMPTS_SQL: &str = "INSERT INTO agentrace_attempts (rollout_id, attempt_id)
      SELECT r, a FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(r, a, n) ORDER BY n
      ON CONFLICT (rollout_id, attempt_id) DO NOTHING";
-const COUNTERS_SQL: &str = "UPDATE agentrace_rollouts AS r SET last_sequence = GREATEST(r.last_sequence, u.s)
+const COUNTERS_SQL: &str =
+    "UPDATE agentrace_rollouts AS r SET last_sequence = GREATEST(r.last_sequence, u.s)
      FROM unnest($1::text[], $2::int8[]) AS u(k, s) WHERE r.rollout_id = u.k";
 const UNPRUNE_SQL: &str = "DELETE FROM agentrace_pruned WHERE rollout_id = ANY($1)";
 const NEXT_SQL: &str = "INSERT INTO agentrace_rollouts (rollout_id, last_sequence) VALUES ($1, 1)
@@ -213,10 +215,7 @@ impl PostgresStore {
         };
         // Connect and migrate now, so that a wrong URL or an unreachable server is an error
         // when the store opens, not at its first write.
-        let mut client = store
-            .config
-            .connect(NoTls)
-            .map_err(|e| store.error(&e))?;
+        let mut client = store.config.connect(NoTls).map_err(|e| store.error(&e))?;
         postgres_schema::migrate(&mut client, create).map_err(|e| match e {
             postgres_schema::MigrateError::Sql(e) => store.error(&e),
             postgres_schema::MigrateError::TooNew(found) => StoreError::SchemaTooNew {
@@ -319,7 +318,10 @@ fn scrub(text: &str, url: &str) -> String {
     let redacted = redact_url(url);
     let mut out = text.replace(url, &redacted);
     if let Ok(config) = url.parse::<Config>() {
-        if let Some(password) = config.get_password().and_then(|p| std::str::from_utf8(p).ok()) {
+        if let Some(password) = config
+            .get_password()
+            .and_then(|p| std::str::from_utf8(p).ok())
+        {
             if !password.is_empty() {
                 out = out.replace(password, "***");
             }
@@ -422,6 +424,26 @@ fn read_row(row: &Row) -> SpanRecord {
     }
 }
 
+/// A span's JSON columns, serialized before the transaction so that the rollouts' locks are
+/// held for the database work alone.
+struct JsonColumns {
+    attributes: String,
+    events: String,
+    links: String,
+    resource: String,
+}
+
+impl JsonColumns {
+    fn of(span: &SpanRecord) -> Self {
+        JsonColumns {
+            attributes: json(&span.attributes),
+            events: json(&span.events),
+            links: json(&span.links),
+            resource: json(&span.resource),
+        }
+    }
+}
+
 /// The columns of the spans being inserted, one array each.
 #[derive(Default)]
 struct Columns {
@@ -446,7 +468,8 @@ struct Columns {
 }
 
 impl Columns {
-    fn push(&mut self, key: &str, span: &SpanRecord) {
+    /// Adds `span` (with its sequence id issued) and its JSON columns, made beforehand.
+    fn push(&mut self, key: &str, span: &SpanRecord, json: &JsonColumns) {
         self.rollout.push(key.to_owned());
         self.attempt.push(span.attempt_id.as_deref().map(pg_text));
         self.sequence.push(span.sequence_id as i64);
@@ -458,12 +481,12 @@ impl Columns {
         self.status.push(text_of(&span.status.status_code));
         self.description
             .push(span.status.description.as_deref().map(pg_text));
-        self.attributes.push(json(&span.attributes));
-        self.events.push(json(&span.events));
-        self.links.push(json(&span.links));
+        self.attributes.push(json.attributes.clone());
+        self.events.push(json.events.clone());
+        self.links.push(json.links.clone());
         self.start.push(span.start_time as i64);
         self.end.push(span.end_time as i64);
-        self.resource.push(json(&span.resource));
+        self.resource.push(json.resource.clone());
         self.input_tokens.push(tokens(span, INPUT_TOKENS));
         self.output_tokens.push(tokens(span, OUTPUT_TOKENS));
     }
@@ -492,8 +515,24 @@ impl Columns {
     }
 }
 
+/// A batch that did not commit, or may have: when the connection was lost during `COMMIT`,
+/// the transaction's id and what it stored, to ask the server whether it committed.
+struct BatchFailure {
+    error: postgres::Error,
+    unknown: Option<(i64, Vec<SpanRecord>)>,
+}
+
+impl From<postgres::Error> for BatchFailure {
+    fn from(error: postgres::Error) -> Self {
+        BatchFailure {
+            error,
+            unknown: None,
+        }
+    }
+}
+
 /// Writes `spans` in one transaction (see the module docs); returns those stored.
-fn write_batch(conn: &mut Conn, spans: &[SpanRecord]) -> Result<Vec<SpanRecord>, postgres::Error> {
+fn write_batch(conn: &mut Conn, spans: &[SpanRecord]) -> Result<Vec<SpanRecord>, BatchFailure> {
     // Rollout keys ("" for spans without one) in byte order: the order their counter rows
     // are locked in, the same in every process.
     let mut keys: Vec<String> = spans
@@ -505,10 +544,12 @@ fn write_batch(conn: &mut Conn, spans: &[SpanRecord]) -> Result<Vec<SpanRecord>,
     keys.sort_unstable();
     let trace_ids: Vec<String> = spans.iter().map(|s| pg_text(&s.trace_id)).collect();
     let span_ids: Vec<String> = spans.iter().map(|s| pg_text(&s.span_id)).collect();
+    let json: Vec<JsonColumns> = spans.iter().map(JsonColumns::of).collect();
 
     let mut tx = conn.client.transaction()?;
-    let mut counters: HashMap<String, u64> = tx
-        .query(&conn.lock, &[&keys])?
+    let locked = tx.query(&conn.lock, &[&keys])?;
+    let xid: i64 = locked.first().map_or(0, |row| row.get(2));
+    let mut counters: HashMap<String, u64> = locked
         .iter()
         .map(|row| (row.get::<_, String>(0), row.get::<_, i64>(1) as u64))
         .collect();
@@ -545,7 +586,7 @@ fn write_batch(conn: &mut Conn, spans: &[SpanRecord]) -> Result<Vec<SpanRecord>,
                 attempts.push(pair);
             }
         }
-        columns.push(&key, &span);
+        columns.push(&key, &span, &json[index]);
         stored.push(span);
     }
     if !moved.is_empty() {
@@ -568,8 +609,31 @@ fn write_batch(conn: &mut Conn, spans: &[SpanRecord]) -> Result<Vec<SpanRecord>,
         // New spans of a rollout pruned before: it exists again.
         tx.execute(&conn.unprune, &[&revived])?;
     }
-    tx.commit()?;
-    Ok(stored)
+    match tx.commit() {
+        Ok(()) => Ok(stored),
+        Err(error) => Err(BatchFailure {
+            error,
+            unknown: Some((xid, stored)),
+        }),
+    }
+}
+
+/// Whether transaction `xid` committed, asked on a new connection after the old one was lost
+/// during its `COMMIT`: waits (a little) while the server is still finishing it.
+fn committed(conn: &mut Conn, xid: i64) -> Result<bool, postgres::Error> {
+    for _ in 0..250 {
+        let status: Option<String> = conn
+            .client
+            .query_one("SELECT txid_status($1)", &[&xid])?
+            .get(0);
+        match status.as_deref() {
+            Some("committed") => return Ok(true),
+            Some("in progress") => std::thread::sleep(Duration::from_millis(20)),
+            _ => return Ok(false),
+        }
+    }
+    // Still running: writing again waits on its locks, then skips what it stored.
+    Ok(false)
 }
 
 /// The WHERE clause of `query` (placeholders `$1`...) and its parameters.
@@ -613,7 +677,9 @@ fn where_clause(query: &Query) -> Result<(String, Vec<String>), StoreError> {
         filters.push(format!("parent_id = {}", param(&mut values, id)));
     }
     match &query.name {
-        Some(NameMatch::Exact(name)) => filters.push(format!("name = {}", param(&mut values, name))),
+        Some(NameMatch::Exact(name)) => {
+            filters.push(format!("name = {}", param(&mut values, name)))
+        }
         Some(NameMatch::Contains(text)) => {
             filters.push(format!("strpos(name, {}) > 0", param(&mut values, text)))
         }
@@ -643,7 +709,21 @@ impl SpanStore for PostgresStore {
         if spans.is_empty() {
             return Ok(Vec::new());
         }
-        self.run(|conn| write_batch(conn, &spans))
+        // A batch whose COMMIT lost its connection may have committed: the retry asks the
+        // server (txid_status) before writing again, so that the spans it stored are
+        // acknowledged with their ids rather than skipped as duplicates of themselves.
+        let mut unknown: Option<(i64, Vec<SpanRecord>)> = None;
+        self.run(|conn| {
+            if let Some((xid, stored)) = unknown.take() {
+                if committed(conn, xid)? {
+                    return Ok(stored);
+                }
+            }
+            write_batch(conn, &spans).map_err(|failure| {
+                unknown = failure.unknown;
+                failure.error
+            })
+        })
     }
 
     fn next_sequence_id(&self, rollout_id: Option<&str>) -> Result<u64, StoreError> {
@@ -656,43 +736,46 @@ impl SpanStore for PostgresStore {
 
     fn query(&self, query: &Query) -> Result<Page, StoreError> {
         let (clause, values) = where_clause(query)?;
-        let params: Vec<&(dyn ToSql + Sync)> =
-            values.iter().map(|v| v as &(dyn ToSql + Sync)).collect();
+        // Typed parameters (all text): one round trip per statement, no prepare.
+        let params: Vec<(&(dyn ToSql + Sync), Type)> = values
+            .iter()
+            .map(|v| (v as &(dyn ToSql + Sync), Type::TEXT))
+            .collect();
         let direction = if query.order == Order::Descending {
             "DESC"
         } else {
             "ASC"
         };
-        let limit = query
-            .limit
-            .map_or_else(|| "ALL".to_owned(), |limit| limit.min(i64::MAX as usize).to_string());
-        let count_sql = format!("SELECT COUNT(*) FROM agentrace_spans {clause}");
+        let limit = query.limit.map_or_else(
+            || "ALL".to_owned(),
+            |limit| limit.min(i64::MAX as usize).to_string(),
+        );
+        // The page and the number matched (a window over every matching row, before LIMIT)
+        // in one statement; a page that came back empty past its start counts apart.
         let rows_sql = format!(
-            "SELECT {COLUMNS} FROM agentrace_spans {clause} ORDER BY sequence_id {direction}, id {direction} LIMIT {limit} OFFSET {}",
+            "SELECT {COLUMNS}, COUNT(*) OVER () FROM agentrace_spans {clause}
+             ORDER BY sequence_id {direction}, id {direction} LIMIT {limit} OFFSET {}",
             query.offset.min(i64::MAX as usize)
         );
+        let count_sql = format!("SELECT COUNT(*) FROM agentrace_spans {clause}");
         let (total, spans, pruned) = self.run(|conn| {
-            let total: i64 = conn.client.query_one(&count_sql, &params)?.get(0);
+            let rows = conn.client.query_typed(&rows_sql, &params)?;
+            let total: i64 = match rows.first() {
+                Some(row) => row.get(16),
+                None if query.offset == 0 && query.limit != Some(0) => 0,
+                None => conn.client.query_typed_one(&count_sql, &params)?.get(0),
+            };
             let pruned = match (total, &query.rollout_id) {
                 (0, Some(rollout)) => conn
                     .client
-                    .query_one(
+                    .query_typed_one(
                         "SELECT EXISTS (SELECT 1 FROM agentrace_pruned WHERE rollout_id = $1)",
-                        &[&pg_text(rollout)],
+                        &[(&pg_text(rollout), Type::TEXT)],
                     )?
                     .get::<_, bool>(0),
                 _ => false,
             };
-            let spans = if pruned {
-                Vec::new()
-            } else {
-                conn.client
-                    .query(&rows_sql, &params)?
-                    .iter()
-                    .map(read_row)
-                    .collect()
-            };
-            Ok((total, spans, pruned))
+            Ok((total, rows.iter().map(read_row).collect::<Vec<_>>(), pruned))
         })?;
         if pruned {
             return Err(StoreError::Pruned {

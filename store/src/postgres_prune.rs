@@ -32,7 +32,10 @@ type Unit = (String, String);
 
 /// The units whose newest span ended before `cutoff`, oldest first (candidates: the units
 /// with a span that started before it, read through the start-time index).
-fn expired_units(client: &mut impl GenericClient, cutoff: i64) -> Result<Vec<Unit>, postgres::Error> {
+fn expired_units(
+    client: &mut impl GenericClient,
+    cutoff: i64,
+) -> Result<Vec<Unit>, postgres::Error> {
     let rows = client.query(
         "WITH candidates AS (
              SELECT rollout_id, CASE WHEN rollout_id = '' THEN trace_id ELSE '' END AS trace,

@@ -32,7 +32,6 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE UNIQUE INDEX agentrace_spans_identity ON agentrace_spans (trace_id, span_id);
     CREATE INDEX agentrace_spans_rollout ON agentrace_spans (rollout_id, sequence_id, id);
-    CREATE INDEX agentrace_spans_attempt ON agentrace_spans (rollout_id, attempt_id, sequence_id);
     CREATE INDEX agentrace_spans_span ON agentrace_spans (span_id);
     CREATE INDEX agentrace_spans_parent ON agentrace_spans (parent_id);
     CREATE INDEX agentrace_spans_start ON agentrace_spans (start_time);
@@ -97,7 +96,10 @@ pub(crate) fn migrate(client: &mut Client, create: bool) -> Result<(), MigrateEr
     for migration in &MIGRATIONS[current as usize..] {
         tx.batch_execute(migration)?;
     }
-    tx.execute("UPDATE agentrace_schema SET version = $1", &[&SCHEMA_VERSION])?;
+    tx.execute(
+        "UPDATE agentrace_schema SET version = $1",
+        &[&SCHEMA_VERSION],
+    )?;
     tx.commit()?;
     Ok(())
 }
@@ -105,10 +107,7 @@ pub(crate) fn migrate(client: &mut Client, create: bool) -> Result<(), MigrateEr
 /// The schema version of the database, `None` when it holds no agentrace store.
 fn version(client: &mut Client) -> Result<Option<i64>, postgres::Error> {
     let exists: bool = client
-        .query_one(
-            "SELECT to_regclass('agentrace_schema') IS NOT NULL",
-            &[],
-        )?
+        .query_one("SELECT to_regclass('agentrace_schema') IS NOT NULL", &[])?
         .get(0);
     if !exists {
         return Ok(None);

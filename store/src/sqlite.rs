@@ -459,7 +459,11 @@ impl SpanStore for SqliteStore {
         SqliteStore::size(self)
     }
 
-    fn prune(&self, retention: &Retention, now: std::time::SystemTime) -> Result<PruneReport, StoreError> {
+    fn prune(
+        &self,
+        retention: &Retention,
+        now: std::time::SystemTime,
+    ) -> Result<PruneReport, StoreError> {
         SqliteStore::prune(self, retention, now)
     }
 

@@ -42,7 +42,13 @@ pub fn fresh_database(case: &str) -> String {
         case
     )
     .chars()
-    .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+    .map(|c| {
+        if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else {
+            '_'
+        }
+    })
     .take(63)
     .collect();
     let mut client = postgres::Client::connect(&admin, postgres::NoTls)
@@ -180,9 +186,18 @@ impl PgServer {
             self.dir.display()
         );
         let log = self.dir.join("server.log").display().to_string();
-        run(self
-            .command("pg_ctl")
-            .args(["-D", &self.data(), "-l", &log, "-w", "-t", "60", "-o", &options, "start"]))
+        run(self.command("pg_ctl").args([
+            "-D",
+            &self.data(),
+            "-l",
+            &log,
+            "-w",
+            "-t",
+            "60",
+            "-o",
+            &options,
+            "start",
+        ]))
     }
 
     /// Stops the server now (fast shutdown: open connections are closed).

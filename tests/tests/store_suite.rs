@@ -8,8 +8,8 @@ use std::sync::Arc;
 use agentrace::store::{
     MemoryStore, Order, PostgresStore, Query, SpanStore, SqliteStore, StoreError,
 };
-use agentrace_tests::postgres_server::fresh_database;
 use agentrace::SpanRecord;
+use agentrace_tests::postgres_server::fresh_database;
 
 /// A span of `rollout`/`attempt` with the given id, name and parent.
 fn span(rollout: Option<&str>, attempt: Option<&str>, id: &str, name: &str) -> SpanRecord {

@@ -98,7 +98,9 @@ fn main() {
         in_flight += 1;
     }
     for _ in 0..in_flight {
-        failed |= !finished.recv_timeout(Duration::from_secs(120)).expect("ack");
+        failed |= !finished
+            .recv_timeout(Duration::from_secs(120))
+            .expect("ack");
     }
     if failed || writer.stats().failed > 0 {
         std::process::exit(1);
