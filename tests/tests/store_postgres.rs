@@ -32,19 +32,19 @@ fn database_of(url: &str) -> String {
         .to_owned()
 }
 
+/// The outcome of one acknowledged write.
+type Outcome = Result<Vec<SpanRecord>, StoreError>;
+
 /// Sends each acknowledgement's outcome down a channel.
-struct Ack(Mutex<mpsc::Sender<Result<Vec<SpanRecord>, StoreError>>>);
+struct Ack(Mutex<mpsc::Sender<Outcome>>);
 
 impl WriteAck for Ack {
-    fn done(&self, result: Result<Vec<SpanRecord>, StoreError>) {
+    fn done(&self, result: Outcome) {
         let _ = self.0.lock().unwrap().send(result);
     }
 }
 
-fn ack() -> (
-    Arc<dyn WriteAck>,
-    mpsc::Receiver<Result<Vec<SpanRecord>, StoreError>>,
-) {
+fn ack() -> (Arc<dyn WriteAck>, mpsc::Receiver<Outcome>) {
     let (sender, receiver) = mpsc::channel();
     (Arc::new(Ack(Mutex::new(sender))), receiver)
 }
