@@ -165,3 +165,22 @@ fn the_viewer_reads_a_postgres_store_from_db_or_the_variable() {
     let missing = cli(&["--db", &fresh_database("viewer_empty"), "traces"], None);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no span store at"));
 }
+
+#[test]
+fn a_rollout_scope_writes_to_the_store_its_writer_opened_by_url() {
+    let url = fresh_database("scope");
+    let writer = agentrace::store::StoreWriter::open(&url).unwrap();
+    let scope = RolloutScope::for_rollout("episode", "rollout-3", "attempt-1")
+        .unwrap()
+        .store(writer);
+    let (_, trace) = scope
+        .run(|| agent::turn("tides?").expect("turn"))
+        .expect("scope");
+    assert!(trace.store_error.is_none(), "{:?}", trace.store_error);
+    let store = PostgresStore::connect_existing(&url).unwrap();
+    let page = store.query(&Query::rollout("rollout-3")).unwrap();
+    assert_eq!(page.total, trace.spans.len());
+    let stored: Vec<u64> = page.spans.iter().map(|s| s.sequence_id).collect();
+    let handed_back: Vec<u64> = trace.spans.iter().map(|s| s.sequence_id).collect();
+    assert_eq!(stored, handed_back, "the scope hands back the store's ids");
+}
