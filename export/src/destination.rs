@@ -15,6 +15,9 @@ pub enum ExporterConfig {
     /// `.agentrace/traces.db` under the current directory), read by the `agentrace` viewer.
     /// The default when no OTLP endpoint is configured ([`default_exporter`](crate::default_exporter)).
     Store,
+    /// Write spans to the store at this location: a SQLite file or a PostgreSQL database
+    /// (`agentrace::builder().store_at("postgres://...")`).
+    StoreAt(agentrace_store::StoreLocation),
     /// Send spans over OTLP.
     Otlp(OtlpConfig),
     /// Export nothing (`OTEL_TRACES_EXPORTER=none`); collection scopes still see spans.

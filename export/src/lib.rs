@@ -72,30 +72,34 @@ pub fn processor_for(
             true,
         )
         .map(Some),
-        ExporterConfig::Store => store_processor(batch, retention).map(Some),
+        ExporterConfig::Store => store_processor(None, batch, retention).map(Some),
+        ExporterConfig::StoreAt(location) => {
+            store_processor(Some(location.clone()), batch, retention).map(Some)
+        }
         ExporterConfig::Otlp(otlp_config) => otlp_processor(otlp_config.clone(), batch).map(Some),
     }
 }
 
-#[cfg(feature = "sqlite")]
+/// The store exporter's processor: to `location`, else the default store
+/// (`$AGENTRACE_STORE`). A location this build has no backend for fails here, naming the
+/// feature that adds it.
 fn store_processor(
+    location: Option<agentrace_store::StoreLocation>,
     batch: BatchConfig,
     retention: agentrace_store::Retention,
 ) -> Result<BatchProcessor, String> {
     BatchProcessor::spawn(
-        move || StoreExporter::open_default(retention).map_err(|error| error.to_string()),
+        move || {
+            match &location {
+                Some(location) => StoreExporter::open_at(location, retention),
+                None => StoreExporter::open_default(retention),
+            }
+            .map_err(|error| error.to_string())
+        },
         batch,
         driver::Driver::Plain,
         false,
     )
-}
-
-#[cfg(not(feature = "sqlite"))]
-fn store_processor(
-    _batch: BatchConfig,
-    _retention: agentrace_store::Retention,
-) -> Result<BatchProcessor, String> {
-    Err("agentrace was built without its `sqlite` feature, which the span store needs".into())
 }
 
 #[cfg(any(feature = "otlp-http", feature = "otlp-grpc"))]

@@ -49,15 +49,25 @@ impl StoreExporter {
         }
     }
 
-    /// An exporter to the default SQLite store
-    /// ([`SqliteStore::open_default`](agentrace_store::SqliteStore::open_default)). Its writer
+    /// An exporter to the default store: `$AGENTRACE_STORE` (a file path, or a
+    /// `postgres://` URL with feature `postgres`), else `.agentrace/traces.db`
+    /// ([`StoreLocation::from_env`](agentrace_store::StoreLocation::from_env)). Its writer
     /// also becomes the [default writer](agentrace_store::set_default_writer_if_unset) of
-    /// rollout scopes when none was set, so that spans of rollouts reach the same file.
+    /// rollout scopes when none was set, so that spans of rollouts reach the same store.
     /// The store is kept within `retention` by its writer.
-    #[cfg(feature = "sqlite")]
     pub fn open_default(retention: agentrace_store::Retention) -> Result<Self, StoreError> {
-        let store =
-            Arc::new(agentrace_store::SqliteStore::open_default()?.with_retention(retention));
+        Self::open_at(&agentrace_store::StoreLocation::from_env()?, retention)
+    }
+
+    /// An exporter to the store at `location`, opened with [`agentrace_store::open_location`]
+    /// (the default writer of rollout scopes too, when none was set), kept within
+    /// `retention`.
+    pub fn open_at(
+        location: &agentrace_store::StoreLocation,
+        retention: agentrace_store::Retention,
+    ) -> Result<Self, StoreError> {
+        let options = agentrace_store::OpenOptions::create().retention(retention);
+        let store = agentrace_store::open_location(location, options)?;
         let writer = StoreWriter::spawn(store)?;
         agentrace_store::set_default_writer_if_unset(writer.clone());
         Ok(StoreExporter::new(writer))

@@ -1,6 +1,11 @@
 //! The SQLite span store: batched ingest rate (spans per second) and the time of a query by
 //! rollout in a store of 1 million spans (built in the setup, reused when already built).
 //! Run with `cargo bench -p agentrace-store --features sqlite --bench store`; under about 5 minutes on 2 cores.
+//!
+//! With feature `postgres` and `AGENTRACE_BENCH_POSTGRES_URL` set (a server where the user may
+//! create databases), the same two measurements run on the PostgreSQL store in the same run
+//! (groups `postgres_ingest`, `postgres_query_1m_spans`), in databases `agentrace_bench_*`:
+//! `AGENTRACE_BENCH_POSTGRES_URL=postgres://agentrace@127.0.0.1:15432/postgres cargo bench -p agentrace-store --features sqlite,postgres --bench store`.
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -145,5 +150,144 @@ fn query_by_rollout(c: &mut Criterion) {
     group.finish();
 }
 
+/// The PostgreSQL store's measurements: the same spans, batches and queries as SQLite's.
+#[cfg(feature = "postgres")]
+mod pg {
+    use super::*;
+    use agentrace_store::PostgresStore;
+
+    const URL_ENV: &str = "AGENTRACE_BENCH_POSTGRES_URL";
+
+    /// The URL of database `name` on the bench server, made fresh when `fresh`.
+    fn database(name: &str, fresh: bool) -> Option<String> {
+        let admin = std::env::var(URL_ENV).ok().filter(|url| !url.is_empty())?;
+        let mut client = postgres::Client::connect(&admin, postgres::NoTls).expect("bench server");
+        let exists = client
+            .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
+            .expect("pg_database")
+            .is_some();
+        if exists && fresh {
+            client
+                .batch_execute(&format!("DROP DATABASE {name}"))
+                .expect("drop");
+        }
+        if !exists || fresh {
+            client
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("create");
+        }
+        let (base, query) = admin.split_once('?').unwrap_or((&admin, ""));
+        let base = base.rsplit_once('/').map_or(base, |(base, _)| base);
+        Some(if query.is_empty() {
+            format!("{base}/{name}")
+        } else {
+            format!("{base}/{name}?{query}")
+        })
+    }
+
+    pub(super) fn ingest(c: &mut Criterion) {
+        let Some(url) = database("agentrace_bench_ingest", true) else {
+            eprintln!("postgres_ingest: skipped ({URL_ENV} not set)");
+            return;
+        };
+        let store = PostgresStore::connect(&url).expect("connect");
+        let mut group = c.benchmark_group("postgres_ingest");
+        group.throughput(Throughput::Elements(BATCH));
+        group
+            .sample_size(30)
+            .measurement_time(Duration::from_secs(15));
+        let mut next = 0u64;
+        group.bench_function("batch_of_1000_spans", |b| {
+            b.iter_batched(
+                || {
+                    let spans: Vec<SpanRecord> = (0..BATCH)
+                        .map(|i| span((next + i) / PER_ROLLOUT, next + i + 1))
+                        .collect();
+                    next += BATCH;
+                    spans
+                },
+                |spans| {
+                    store.add_spans(spans).expect("write");
+                    store.maintain().expect("upkeep")
+                },
+                BatchSize::PerIteration,
+            )
+        });
+        let size = store.size().expect("size");
+        eprintln!(
+            "postgres batch_of_1000_spans: the store ends at {} bytes, {} spans",
+            size.bytes, size.spans
+        );
+        group.finish();
+    }
+
+    /// The PostgreSQL store of a million spans: 10,000 rollouts of 100 spans, written in
+    /// batches of 10,000 (each one multi-row insert), reused when already built.
+    fn million() -> Option<PostgresStore> {
+        let url = database("agentrace_bench_million", false)?;
+        let store = PostgresStore::connect(&url).expect("connect");
+        if store.query(&Query::all().limit(0)).map(|p| p.total as u64) == Ok(MILLION) {
+            return Some(store);
+        }
+        drop(store);
+        let url = database("agentrace_bench_million", true)?;
+        let store = PostgresStore::connect(&url).expect("connect");
+        let started = Instant::now();
+        for batch in 0..MILLION / 10_000 {
+            let spans = (0..10_000)
+                .map(|i| batch * 10_000 + i)
+                .map(|n| span(n / PER_ROLLOUT, n + 1))
+                .collect();
+            store.add_spans(spans).expect("write");
+        }
+        let mut client = postgres::Client::connect(&url, postgres::NoTls).expect("connect");
+        client.batch_execute("VACUUM ANALYZE").expect("vacuum");
+        eprintln!(
+            "built a PostgreSQL store of 1,000,000 spans in {:.1?}",
+            started.elapsed()
+        );
+        Some(store)
+    }
+
+    pub(super) fn query_by_rollout(c: &mut Criterion) {
+        let Some(store) = million() else {
+            eprintln!("postgres_query_1m_spans: skipped ({URL_ENV} not set)");
+            return;
+        };
+        let mut group = c.benchmark_group("postgres_query_1m_spans");
+        group.sample_size(100);
+        let mut rollout = 0u64;
+        group.bench_function("by_rollout_100_spans", |b| {
+            b.iter(|| {
+                rollout = (rollout + 7_919) % (MILLION / PER_ROLLOUT);
+                let page = store
+                    .query(&Query::rollout(format!("r{rollout}")))
+                    .expect("query");
+                assert_eq!(page.spans.len(), PER_ROLLOUT as usize);
+                black_box(page)
+            })
+        });
+        group.bench_function("latest_attempt_name_contains", |b| {
+            b.iter(|| {
+                rollout = (rollout + 7_919) % (MILLION / PER_ROLLOUT);
+                let query = Query::rollout(format!("r{rollout}"))
+                    .latest_attempt()
+                    .name_contains("gpt");
+                black_box(store.query(&query).expect("query"))
+            })
+        });
+        group.finish();
+    }
+}
+
+#[cfg(feature = "postgres")]
+criterion_group!(
+    benches,
+    ingest,
+    query_by_rollout,
+    pg::ingest,
+    pg::query_by_rollout
+);
+#[cfg(not(feature = "postgres"))]
 criterion_group!(benches, ingest, query_by_rollout);
 criterion_main!(benches);

@@ -3,8 +3,10 @@
 //! The span store of [agentrace](https://docs.rs/agentrace): where finished spans are kept, by rollout and attempt, with the sequence
 //! ids that order them, and the queries that read them back.
 //!
-//! [`SpanStore`] is the trait; [`MemoryStore`] keeps spans in memory within a byte budget and
-//! [`SqliteStore`] (feature `sqlite`, on by default) in a SQLite file. [`StoreWriter`] writes
+//! [`SpanStore`] is the trait; [`MemoryStore`] keeps spans in memory within a byte budget,
+//! `SqliteStore` (feature `sqlite`, on by default) in a SQLite file, and `PostgresStore`
+//! (feature `postgres`) in a PostgreSQL database that many machines share. [`open`] opens
+//! a store by its location, a file path or a `postgres://` URL. [`StoreWriter`] writes
 //! to a store from a background thread through a bounded queue, so that a slow or failing
 //! store never holds up traced code. [`SpanRecord`] is the record every part of agentrace
 //! speaks: collection scopes hand it back, the store keeps it, the viewer reads it.
@@ -34,7 +36,14 @@
 #![warn(missing_docs)]
 
 mod default_writer;
+mod location;
 mod memory;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "postgres")]
+mod postgres_prune;
+#[cfg(feature = "postgres")]
+mod postgres_schema;
 mod query;
 pub mod record;
 mod retention;
@@ -49,9 +58,13 @@ mod tree;
 mod writer;
 
 use std::fmt;
+use std::time::SystemTime;
 
 pub use default_writer::{default_writer, set_default_writer, set_default_writer_if_unset};
+pub use location::{open, open_location, redact_url, OpenOptions, StoreLocation, STORE_ENV};
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 pub use query::{Attempt, Logic, NameMatch, Order, Page, Query};
 pub use record::SpanRecord;
 pub use retention::{human_bytes, PruneReport, Retention, StoreSize};
@@ -63,7 +76,7 @@ pub use writer::{StoreWriter, WriteAck, WriterOptions, WriterStats};
 
 /// A place that keeps spans by rollout and attempt and answers queries over them.
 ///
-/// Both backends pass the same behaviour suite (`tests/tests/store_suite.rs`).
+/// Every backend passes the same behaviour suite (`tests/tests/store_suite.rs`).
 pub trait SpanStore: Send + Sync + fmt::Debug {
     /// Adds spans in order, issuing sequence ids, and returns the records it stored with their
     /// sequence ids. Spans already stored are skipped (see the [module docs](self)).
@@ -88,6 +101,35 @@ pub trait SpanStore: Send + Sync + fmt::Debug {
     /// prunes what is past it and says what it removed. Does nothing by default.
     fn maintain(&self) -> Result<Option<PruneReport>, StoreError> {
         Ok(None)
+    }
+
+    /// How much the store holds (bytes, spans, oldest span), for `agentrace traces`. A store
+    /// that does not know is [`StoreError::Invalid`] (the default).
+    fn size(&self) -> Result<StoreSize, StoreError> {
+        Err(StoreError::Invalid(format!(
+            "{self:?} does not report its size"
+        )))
+    }
+
+    /// Removes the rollouts and traces past `retention` as of `now`, oldest first, whole
+    /// (see each backend). A store without retention is [`StoreError::Invalid`] (the default).
+    fn prune(&self, retention: &Retention, now: SystemTime) -> Result<PruneReport, StoreError> {
+        let _ = (retention, now);
+        Err(StoreError::Invalid(
+            "this span store has no retention to prune by".into(),
+        ))
+    }
+
+    /// What [`prune`](Self::prune) would remove, removing nothing.
+    fn prune_dry_run(
+        &self,
+        retention: &Retention,
+        now: SystemTime,
+    ) -> Result<PruneReport, StoreError> {
+        let _ = (retention, now);
+        Err(StoreError::Invalid(
+            "this span store has no retention to prune by".into(),
+        ))
     }
 }
 

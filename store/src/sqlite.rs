@@ -74,9 +74,16 @@ impl SqliteStore {
         Self::open_with(path.as_ref(), false)
     }
 
-    /// Opens the store at [`default_store_path`], creating it when missing.
+    /// Opens the store at [`default_store_path`], creating it when missing. When
+    /// `$AGENTRACE_STORE` is a URL (`postgres://...`) this is an error, not a file of that
+    /// name: [`open`](crate::open) opens any location.
     pub fn open_default() -> Result<Self, StoreError> {
-        Self::open(default_store_path())
+        match crate::StoreLocation::from_env()? {
+            crate::StoreLocation::File(path) => Self::open(path),
+            other => Err(StoreError::Invalid(format!(
+                "{other} is not a SQLite file (open it with agentrace_store::open)"
+            ))),
+        }
     }
 
     fn open_with(path: &Path, create: bool) -> Result<Self, StoreError> {
@@ -453,6 +460,26 @@ impl SpanStore for SqliteStore {
 
     fn maintain(&self) -> Result<Option<PruneReport>, StoreError> {
         self.maintain_retention()
+    }
+
+    fn size(&self) -> Result<crate::StoreSize, StoreError> {
+        SqliteStore::size(self)
+    }
+
+    fn prune(
+        &self,
+        retention: &Retention,
+        now: std::time::SystemTime,
+    ) -> Result<PruneReport, StoreError> {
+        SqliteStore::prune(self, retention, now)
+    }
+
+    fn prune_dry_run(
+        &self,
+        retention: &Retention,
+        now: std::time::SystemTime,
+    ) -> Result<PruneReport, StoreError> {
+        SqliteStore::prune_dry_run(self, retention, now)
     }
 
     fn traces(&self, limit: usize) -> Result<Vec<TraceSummary>, StoreError> {

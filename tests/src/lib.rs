@@ -2,3 +2,4 @@
 //! file per behaviour; the trybuild cases in `tests/ui/`.
 
 pub mod otlp_receiver;
+pub mod postgres_server;

@@ -1,11 +1,15 @@
-//! The behaviour suite every span store passes, run against the memory and the SQLite
-//! backends: sequence ids, duplicates, attempts, filters, OR logic, order, paging, totals.
+//! The behaviour suite every span store passes, run against the memory, the SQLite and the
+//! PostgreSQL backends (each PostgreSQL case in a fresh database of the test server, see
+//! `agentrace_tests::postgres_server`): sequence ids, duplicates, attempts, filters, OR logic, order, paging, totals.
 //! The upstream cases are those of Agent Lightning's store tests.
 
 use std::sync::Arc;
 
-use agentrace::store::{MemoryStore, Order, Query, SpanStore, SqliteStore, StoreError};
+use agentrace::store::{
+    MemoryStore, Order, PostgresStore, Query, SpanStore, SqliteStore, StoreError,
+};
 use agentrace::SpanRecord;
+use agentrace_tests::postgres_server::fresh_database;
 
 /// A span of `rollout`/`attempt` with the given id, name and parent.
 fn span(rollout: Option<&str>, attempt: Option<&str>, id: &str, name: &str) -> SpanRecord {
@@ -341,4 +345,7 @@ suite!(sqlite, |case| {
     let dir = std::env::temp_dir().join(format!("agentrace-suite-{}-{case}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     Arc::new(SqliteStore::open(dir.join("traces.db")).unwrap())
+});
+suite!(postgres, |case| {
+    Arc::new(PostgresStore::connect(&fresh_database(case)).unwrap())
 });

@@ -37,7 +37,8 @@ usage:
 
 options:
   --db PATH   the store to read (default: $AGENTRACE_STORE, else .agentrace/traces.db in the
-              current folder or the nearest parent that has one)
+              current folder or the nearest parent that has one); a URL such as
+              postgres://user@host:5432/db reads a PostgreSQL store (feature `postgres`)
 ";
 
 /// An export format.

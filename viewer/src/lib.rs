@@ -29,7 +29,7 @@ mod triplets;
 use std::io::Write;
 
 use agentrace_store::SpanRecord;
-use agentrace_store::{Query, SpanStore, SqliteStore};
+use agentrace_store::{OpenOptions, Query, SpanStore};
 
 pub use args::{Command, Format, Invocation, USAGE};
 pub use stats::{stats, Stats, StatsRow};
@@ -87,9 +87,12 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
     if invocation.command == Command::Help {
         return emit(out, USAGE);
     }
-    let path = locate::database(invocation.db.as_deref())?;
-    let store = SqliteStore::open_existing(&path)
-        .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
+    let location = locate::database(invocation.db.as_deref())?;
+    // The one function that opens a store by its location: a SQLite file or, with feature
+    // `postgres`, a PostgreSQL database.
+    let store = agentrace_store::open_location(&location, OpenOptions::existing())
+        .map_err(|e| Failure::new(format!("cannot read {location}: {e}")))?;
+    let store = store.as_ref();
     match &invocation.command {
         Command::Help => Ok(()),
         Command::Traces { limit } => {
@@ -97,10 +100,10 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
             let size = store.size().map_err(store_failure)?;
             let rewards = traces
                 .iter()
-                .map(|trace| last_reward(&store, &trace.trace_id))
+                .map(|trace| last_reward(store, &trace.trace_id))
                 .collect::<Result<Vec<_>, _>>()?;
             let mut text = list::render(&traces, &rewards, color);
-            text.push_str(&list::footer(&path, size));
+            text.push_str(&list::footer(&location, size));
             emit(out, &text)
         }
         Command::Prune {
@@ -123,11 +126,11 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
                 .duration_since(std::time::UNIX_EPOCH)
                 .unwrap_or_default();
             let from = since.map(|age| now.saturating_sub(age).as_nanos() as u64);
-            let figures = stats::stats(&store, from).map_err(store_failure)?;
+            let figures = stats::stats(store, from).map_err(store_failure)?;
             emit(out, &stats::render(&figures, window, color))
         }
         Command::Show { id } => {
-            let spans = spans_of(&store, id)?;
+            let spans = spans_of(store, id)?;
             emit(out, &show::render(&spans, color))
         }
         Command::Export {
@@ -138,8 +141,8 @@ fn execute(invocation: &Invocation, out: &mut dyn Write, color: bool) -> Result<
             agent_match,
         } => {
             let spans = match id {
-                Some(id) => spans_of(&store, id)?,
-                None => latest_trace(&store)?,
+                Some(id) => spans_of(store, id)?,
+                None => latest_trace(store)?,
             };
             let text = match format {
                 Format::Json => export::json(&spans).map(terminal::json_escaped),
@@ -224,7 +227,7 @@ fn emit(out: &mut dyn Write, text: &str) -> Result<(), Failure> {
 }
 
 /// The spans of a trace id, else of a rollout id, in sequence order.
-fn spans_of(store: &SqliteStore, id: &str) -> Result<Vec<SpanRecord>, Failure> {
+fn spans_of(store: &dyn SpanStore, id: &str) -> Result<Vec<SpanRecord>, Failure> {
     let looks_like_trace = id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit());
     let by_trace = || store.query(&Query::all().trace_id(id.to_ascii_lowercase()));
     let by_rollout = || store.query(&Query::rollout(id));
@@ -246,7 +249,7 @@ fn spans_of(store: &SqliteStore, id: &str) -> Result<Vec<SpanRecord>, Failure> {
 }
 
 /// The primary value of the trace's latest reward span, if it has one.
-fn last_reward(store: &SqliteStore, trace_id: &str) -> Result<Option<f64>, Failure> {
+fn last_reward(store: &dyn SpanStore, trace_id: &str) -> Result<Option<f64>, Failure> {
     let page = store
         .query(
             &Query::all()
@@ -257,7 +260,7 @@ fn last_reward(store: &SqliteStore, trace_id: &str) -> Result<Option<f64>, Failu
     Ok(page.spans.iter().rev().find_map(triplets::reward_value))
 }
 
-fn latest_trace(store: &SqliteStore) -> Result<Vec<SpanRecord>, Failure> {
+fn latest_trace(store: &dyn SpanStore) -> Result<Vec<SpanRecord>, Failure> {
     let latest = store.traces(1).map_err(store_failure)?;
     let trace = latest
         .first()

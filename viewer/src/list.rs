@@ -9,13 +9,16 @@ use crate::style::{duration, paint, utc, BOLD, GREEN, RED};
 use crate::terminal::{fit, visible};
 
 /// The line under the trace list: the store's file, size, span count and oldest span.
-pub(crate) fn footer(path: &std::path::Path, size: agentrace_store::StoreSize) -> String {
+pub(crate) fn footer(
+    location: &agentrace_store::StoreLocation,
+    size: agentrace_store::StoreSize,
+) -> String {
     let oldest = size
         .oldest_start
         .map_or_else(|| "none".to_owned(), |start| format!("{} UTC", utc(start)));
     format!(
         "\nstore {}: {}, {} spans, oldest span {oldest}\n",
-        visible(&path.display().to_string()),
+        visible(&location.to_string()),
         agentrace_store::human_bytes(size.bytes),
         size.spans,
     )

@@ -19,6 +19,8 @@ type EnvLookup = Box<dyn Fn(&str) -> Option<String> + Send + Sync>;
 pub(super) enum Target {
     Console,
     Store,
+    /// A store location given in code (`store_at`).
+    StoreAt(String),
     Nothing,
     /// `url` is a base endpoint (`/v1/traces` is appended for HTTP) unless `full`;
     /// `http_only` names a backend with no gRPC endpoint (Langfuse).
@@ -438,12 +440,24 @@ impl Builder {
             Some(target) => target,
             None => match target_from_env(env)? {
                 Some(target) => target,
-                None => return Ok(agentrace_export::default_exporter()),
+                None => {
+                    let exporter = agentrace_export::default_exporter();
+                    if exporter == ExporterConfig::Store {
+                        check_store_env(env)?;
+                    }
+                    return Ok(exporter);
+                }
             },
         };
         let (url, full, field, http_only) = match target {
             Target::Console => return Ok(ExporterConfig::Console),
-            Target::Store => return Ok(ExporterConfig::Store),
+            Target::Store => {
+                check_store_env(env)?;
+                return Ok(ExporterConfig::Store);
+            }
+            Target::StoreAt(location) => {
+                return store_location("builder.store_at", &location).map(ExporterConfig::StoreAt)
+            }
             Target::Nothing => return Ok(ExporterConfig::None),
             Target::Otlp {
                 url,
@@ -669,4 +683,30 @@ fn unknown_service() -> String {
         .and_then(|path| path.file_stem())
         .and_then(|stem| stem.to_str());
     format!("unknown_service:{}", stem.unwrap_or("rust"))
+}
+
+/// `AGENTRACE_STORE`, when set, names a store this build can open (a file path, or a URL of
+/// a scheme whose feature is on).
+fn check_store_env(env: &Env<'_>) -> Result<(), Error> {
+    match env.var(agentrace_store::STORE_ENV) {
+        Some(value) if !value.is_empty() => {
+            store_location(agentrace_store::STORE_ENV, &value).map(|_| ())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The store location `text`, or an error naming `name` and the value (its password hidden).
+fn store_location(name: &str, text: &str) -> Result<agentrace_store::StoreLocation, Error> {
+    agentrace_store::StoreLocation::parse(text).map_err(|error| {
+        let shown = agentrace_store::redact_url(text);
+        let reason = match error {
+            agentrace_store::StoreError::Invalid(why) => why
+                .strip_prefix(&format!("{shown}: "))
+                .unwrap_or(&why)
+                .to_owned(),
+            other => other.to_string(),
+        };
+        Error::invalid(name, &shown, reason)
+    })
 }

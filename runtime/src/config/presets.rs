@@ -186,6 +186,21 @@ impl Builder {
         self
     }
 
+    /// Writes spans to the store at `location`: a SQLite file path, or a PostgreSQL database
+    /// URL (`postgres://user:password@host:5432/db`, feature `postgres`). Rollout scopes
+    /// write there too unless given a writer of their own. A location this build has no
+    /// backend for is an error of [`build_config`](Self::build_config) naming
+    /// `builder.store_at` and the feature that adds it (a password is never shown).
+    ///
+    /// ```
+    /// let err = agentrace::builder().store_at("mysql://me:pw@db/traces").build_config().unwrap_err();
+    /// assert!(err.to_string().contains("builder.store_at") && !err.to_string().contains("pw@"));
+    /// ```
+    pub fn store_at(mut self, location: impl Into<String>) -> Self {
+        self.target = Some(Target::StoreAt(location.into()));
+        self
+    }
+
     /// Exports nothing; collection scopes ([`testing::capture`](crate::testing::capture),
     /// rollout scopes) still see every span.
     pub fn no_export(mut self) -> Self {
