@@ -133,12 +133,15 @@ fn agentlightning_format_has_contexts_float_seconds_and_a_schema_url() {
     ));
     assert_eq!(spans.len(), 5);
     for span in &spans {
-        let keys: Vec<&str> = span
+        // Sorted here: with serde_json's `preserve_order` (turned on in the workspace by the
+        // integration crates' dependencies) the map keeps the writer's order.
+        let mut keys: Vec<&str> = span
             .as_object()
             .unwrap()
             .keys()
             .map(String::as_str)
             .collect();
+        keys.sort_unstable();
         assert_eq!(
             keys,
             [
