@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use opentelemetry_http::{Bytes, HttpClient, HttpError, Request, Response};
 
-use crate::tls::Loaded;
+use crate::tls_files::Loaded;
 use crate::OtlpConfig;
 
 /// The largest response body read back (a collector answers with a few bytes).

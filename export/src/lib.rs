@@ -22,6 +22,7 @@ mod reporting;
 mod stats;
 mod store_exporter;
 mod tls;
+mod tls_files;
 
 pub use batch::{BatchConfig, BatchProcessor};
 pub use console::ConsoleExporter;

@@ -9,6 +9,7 @@ mod env;
 mod metrics;
 mod presets;
 mod transport;
+mod transport_methods;
 
 pub use agentrace_export::{
     BatchConfig, Compression, ExporterConfig, OtlpConfig, Protocol, TlsFiles,
