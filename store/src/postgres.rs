@@ -65,7 +65,7 @@ use postgres::types::{ToSql, Type};
 use postgres::{Client, Config, NoTls, Row, Statement};
 
 use crate::location::redact_url;
-use crate::query::{Attempt, Logic, NameMatch, Order, Page, Query};
+use crate::query::{Attempt, NameMatch, Order, Page, Query};
 use crate::record::{RecordKind, RecordStatus, SpanRecord, StatusCode};
 use crate::retention::Retention;
 use crate::summary::{TraceSummary, INPUT_TOKENS, OUTPUT_TOKENS};
@@ -685,20 +685,10 @@ fn where_clause(query: &Query) -> Result<(String, Vec<String>), StoreError> {
         }
         None => {}
     }
-    if !filters.is_empty() {
-        let joiner = if query.logic == Logic::Any {
-            " OR "
-        } else {
-            " AND "
-        };
-        scope.push(format!("({})", filters.join(joiner)));
-    }
-    let clause = if scope.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", scope.join(" AND "))
-    };
-    Ok((clause, values))
+    Ok((
+        crate::query::sql_where(scope, &filters, query.logic),
+        values,
+    ))
 }
 
 impl SpanStore for PostgresStore {

@@ -182,3 +182,22 @@ pub struct Page {
     /// How many spans matched, before limit and offset.
     pub total: usize,
 }
+
+/// The `WHERE` clause of an SQL backend's query: the scope conditions (rollout, attempt,
+/// trace) all hold, and the filters are joined as `logic` says. Empty when there are none.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn sql_where<S: std::borrow::Borrow<str>>(
+    mut scope: Vec<String>,
+    filters: &[S],
+    logic: Logic,
+) -> String {
+    if !filters.is_empty() {
+        let joiner = if logic == Logic::Any { " OR " } else { " AND " };
+        scope.push(format!("({})", filters.join(joiner)));
+    }
+    if scope.is_empty() {
+        String::new()
+    } else {
+        format!("WHERE {}", scope.join(" AND "))
+    }
+}

@@ -9,7 +9,7 @@ use std::time::Instant;
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, Row, TransactionBehavior};
 
-use crate::query::{Attempt, Logic, NameMatch, Order, Page, Query};
+use crate::query::{Attempt, NameMatch, Order, Page, Query};
 use crate::record::{RecordKind, RecordStatus, SpanRecord, StatusCode};
 use crate::retention::{PruneReport, Retention};
 use crate::sqlite_schema;
@@ -359,20 +359,10 @@ fn where_clause(query: &Query) -> Result<(String, Vec<SqlValue>), StoreError> {
         Some(NameMatch::Contains(text)) => push("instr(name, ?) > 0", text),
         None => {}
     }
-    if !filters.is_empty() {
-        let joiner = if query.logic == Logic::Any {
-            " OR "
-        } else {
-            " AND "
-        };
-        scope.push(format!("({})", filters.join(joiner)));
-    }
-    let clause = if scope.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", scope.join(" AND "))
-    };
-    Ok((clause, values))
+    Ok((
+        crate::query::sql_where(scope, &filters, query.logic),
+        values,
+    ))
 }
 
 impl SpanStore for SqliteStore {
