@@ -27,18 +27,7 @@ impl TraceService for Service {
         &self,
         request: tonic::Request<ExportTraceServiceRequest>,
     ) -> Result<tonic::Response<ExportTraceServiceResponse>, tonic::Status> {
-        let headers: BTreeMap<String, String> = request
-            .metadata()
-            .clone()
-            .into_headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_string(),
-                    value.to_str().unwrap_or("").to_string(),
-                )
-            })
-            .collect();
+        let headers = metadata_headers(request.metadata());
         let request = request.into_inner();
         self.received
             .lock()
@@ -91,4 +80,21 @@ pub(super) fn serve(
         });
     });
     port
+}
+
+/// A gRPC request's metadata as the receiver keeps headers: names lowercased, values as text.
+pub(super) fn metadata_headers(
+    metadata: &tonic::metadata::MetadataMap,
+) -> BTreeMap<String, String> {
+    metadata
+        .clone()
+        .into_headers()
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_string(),
+                value.to_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
 }

@@ -129,18 +129,7 @@ impl MetricsService for GrpcMetrics {
         &self,
         request: tonic::Request<ExportMetricsServiceRequest>,
     ) -> Result<tonic::Response<ExportMetricsServiceResponse>, tonic::Status> {
-        let headers: BTreeMap<String, String> = request
-            .metadata()
-            .clone()
-            .into_headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_string(),
-                    value.to_str().unwrap_or("").to_string(),
-                )
-            })
-            .collect();
+        let headers = super::grpc::metadata_headers(request.metadata());
         let request = request.into_inner();
         self.sink
             .lock()
